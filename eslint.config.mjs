@@ -1,0 +1,20 @@
+// Lint runs as part of `npm test`; type-aware rules stay off to keep it fast.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.e2e/**', 'bin/**', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    // The pure core must never depend on the editor.
+    files: ['extension/tracking/**/*.ts', 'extension/cli/**/*.ts', 'language-server/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core is editor-free; wire it in extension/*/vscode glue instead.' }] }] },
+  },
+);

@@ -1,0 +1,73 @@
+// The store's SQLite schema, versioned. Compact by design: integer ids inside, MLflow's string ids at the edge;
+// metric points clustered by (run, key, step) in a WITHOUT ROWID table; per (run, key) a summary row with the
+// latest point (MLflow's greatest (step, timestamp, value)) plus min, max and count, updated on ingest.
+//
+// Each migration moves the schema from version N-1 to N; `meta.schema_version` records where a file stands.
+
+export const MIGRATIONS: readonly string[] = [
+  // v1: tracking
+  `
+  CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE experiments(
+    experiment_id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    artifact_location TEXT NOT NULL,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle_stage IN ('active','deleted')),
+    creation_time INTEGER NOT NULL,
+    last_update_time INTEGER NOT NULL
+  );
+  CREATE TABLE experiment_tags(
+    experiment_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY(experiment_id, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE runs(
+    id INTEGER PRIMARY KEY,
+    run_uuid TEXT NOT NULL UNIQUE,
+    experiment_id INTEGER NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    user_id TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('RUNNING','SCHEDULED','FINISHED','FAILED','KILLED')),
+    start_time INTEGER,
+    end_time INTEGER,
+    deleted_time INTEGER,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle_stage IN ('active','deleted')),
+    artifact_uri TEXT NOT NULL
+  );
+  CREATE INDEX runs_by_experiment ON runs(experiment_id, start_time);
+  CREATE TABLE params(run_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key)) WITHOUT ROWID;
+  CREATE TABLE tags(run_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(run_id, key)) WITHOUT ROWID;
+  CREATE TABLE metric_keys(id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+  CREATE TABLE metrics(
+    run_id INTEGER NOT NULL, key_id INTEGER NOT NULL, step INTEGER NOT NULL, timestamp INTEGER NOT NULL,
+    value REAL NOT NULL, is_nan INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY(run_id, key_id, step, timestamp, value, is_nan)
+  ) WITHOUT ROWID;
+  CREATE TABLE latest_metrics(
+    run_id INTEGER NOT NULL, key_id INTEGER NOT NULL,
+    step INTEGER NOT NULL, timestamp INTEGER NOT NULL, value REAL NOT NULL, is_nan INTEGER NOT NULL,
+    min_value REAL, max_value REAL, count INTEGER NOT NULL,
+    PRIMARY KEY(run_id, key_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX latest_metrics_by_key ON latest_metrics(key_id, value);
+  CREATE TABLE datasets(
+    id INTEGER PRIMARY KEY,
+    dataset_uuid TEXT NOT NULL,
+    experiment_id INTEGER NOT NULL,
+    name TEXT NOT NULL, digest TEXT NOT NULL,
+    source_type TEXT NOT NULL, source TEXT NOT NULL, schema TEXT, profile TEXT,
+    UNIQUE(experiment_id, name, digest)
+  );
+  CREATE TABLE run_inputs(
+    run_id INTEGER NOT NULL, dataset_id INTEGER NOT NULL, input_uuid TEXT NOT NULL,
+    PRIMARY KEY(run_id, dataset_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE input_tags(
+    run_id INTEGER NOT NULL, dataset_id INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY(run_id, dataset_id, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE model_inputs(run_id INTEGER NOT NULL, model_id TEXT NOT NULL, PRIMARY KEY(run_id, model_id)) WITHOUT ROWID;
+  CREATE TABLE model_outputs(run_id INTEGER NOT NULL, model_id TEXT NOT NULL, step INTEGER NOT NULL, PRIMARY KEY(run_id, model_id, step)) WITHOUT ROWID;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
