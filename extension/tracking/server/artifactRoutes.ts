@@ -1,0 +1,146 @@
+// Artifacts: MLflow's proxy (/api/2.0/mlflow-artifacts/...) over plain files in `.mlflow/artifacts`, and the
+// tracking API's artifacts/list. Every path is confined to its run (see artifactPaths.ts).
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { basename, extname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { invalidParameter, MlflowError, notFound } from '../errors';
+import type { FileInfo } from '../rest/types';
+import type { TrackingStore } from '../store/trackingStore';
+import { resolveConfined, safeSegments } from './artifactPaths';
+
+const ARTIFACT_URI_PREFIX = 'mlflow-artifacts:/';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.txt': 'text/plain', '.log': 'text/plain', '.md': 'text/markdown', '.json': 'application/json', '.yaml': 'text/yaml',
+  '.yml': 'text/yaml', '.csv': 'text/csv', '.html': 'text/plain', '.png': 'image/png', '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.svg': 'text/plain', '.pdf': 'application/pdf',
+};
+
+function contentType(name: string): string {
+  // HTML and SVG are served as text: a logged artifact must never run script in a browser.
+  return CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+}
+
+function listDir(dir: string, prefix: string): FileInfo[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name): FileInfo[] => {
+    if (name.endsWith('.part')) return []; // uploads still in flight
+    const st = statSync(join(dir, name), { throwIfNoEntry: false });
+    if (!st) return [];
+    const path = prefix ? `${prefix}/${name}` : name;
+    return st.isDirectory() ? [{ path, is_dir: true }] : [{ path, is_dir: false, file_size: st.size }];
+  });
+}
+
+export class ArtifactService {
+  constructor(
+    private readonly store: TrackingStore,
+    private readonly maxUploadBytes = 16 * 1024 ** 3,
+  ) {
+    mkdirSync(store.artifactsDir, { recursive: true });
+  }
+
+  /** `<exp>/<run>/rest...` → confined location, checking the run exists in that experiment. */
+  private locate(relPath: string): { runDir: string; target: string; rest: string[] } {
+    const segments = safeSegments(relPath);
+    if (segments.length < 2) throw invalidParameter(`Invalid path: '${relPath}'. Artifact paths start with '<experiment_id>/<run_id>/'.`);
+    const [exp, run, ...rest] = segments;
+    if (this.store.runExperiment(run) !== exp) throw notFound(`Run with id=${run} not found in experiment ${exp}`);
+    return { ...resolveConfined(this.store.artifactsDir, [exp, run], rest), rest };
+  }
+
+  /** The tracking API's artifacts/list: paths relative to the run's artifact root, with the `path` prefix. */
+  listRunArtifacts(runId: string, path: string | undefined): { root_uri: string; files?: FileInfo[] } {
+    const info = this.store.getRunInfo(runId);
+    const sub = safeSegments(path ?? '');
+    const dir = this.runArtifactDir(info.artifact_uri, sub);
+    const files = dir ? listDir(dir, sub.join('/')) : [];
+    return files.length ? { root_uri: info.artifact_uri, files } : { root_uri: info.artifact_uri };
+  }
+
+  private runArtifactDir(artifactUri: string, sub: string[]): string | undefined {
+    if (artifactUri.startsWith(ARTIFACT_URI_PREFIX)) {
+      const segments = safeSegments(artifactUri.slice(ARTIFACT_URI_PREFIX.length));
+      if (segments.length < 2) return undefined;
+      return resolveConfined(this.store.artifactsDir, segments.slice(0, 2), [...segments.slice(2), ...sub]).target;
+    }
+    if (artifactUri.startsWith('file:')) return join(fileURLToPath(artifactUri), ...sub);
+    if (isAbsolute(artifactUri)) return join(artifactUri, ...sub);
+    return undefined; // a remote artifact store: nothing local to list
+  }
+
+  list(relPath: string): { files?: FileInfo[] } {
+    const { target } = this.locate(relPath);
+    const files = listDir(target, '').map((f) => ({ ...f, path: basename(f.path) }));
+    return files.length ? { files } : {};
+  }
+
+  async upload(relPath: string, req: IncomingMessage): Promise<object> {
+    const { target, rest } = this.locate(relPath);
+    if (rest.length === 0) throw invalidParameter('Invalid path: an upload needs a file name inside the run.');
+    mkdirSync(join(target, '..'), { recursive: true });
+    // Re-check now that the parents exist, then write beside the target and rename: readers never see half a file.
+    this.locate(relPath);
+    const part = `${target}.${randomBytes(6).toString('hex')}.part`;
+    const out = createWriteStream(part, { flags: 'wx', mode: 0o644 });
+    let size = 0;
+    await new Promise<void>((resolve, reject) => {
+      const fail = (err: Error): void => {
+        out.destroy();
+        try {
+          unlinkSync(part);
+        } catch {
+          /* never created */
+        }
+        reject(err);
+      };
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > this.maxUploadBytes) {
+          req.unpipe(out);
+          req.resume();
+          fail(invalidParameter(`Artifact exceeds the upload limit of ${this.maxUploadBytes} bytes.`));
+        }
+      });
+      req.on('error', fail);
+      out.on('error', fail);
+      out.on('finish', resolve);
+      req.pipe(out);
+    });
+    renameSync(part, target);
+    return {};
+  }
+
+  download(relPath: string, res: ServerResponse): void {
+    const { target } = this.locate(relPath);
+    const st = statSync(target, { throwIfNoEntry: false });
+    if (!st || !st.isFile()) throw notFound(`File not found: ${relPath}`);
+    const name = basename(target);
+    res.writeHead(200, {
+      'Content-Type': contentType(name),
+      'Content-Length': st.size,
+      'Content-Disposition': `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"`,
+      'X-Content-Type-Options': 'nosniff',
+    });
+    createReadStream(target).pipe(res);
+  }
+
+  delete(relPath: string): object {
+    const { target, rest } = this.locate(relPath);
+    if (rest.length === 0) throw invalidParameter("Invalid path: refusing to delete a run's whole artifact folder.");
+    rmSync(target, { recursive: true, force: true });
+    return {};
+  }
+
+  /** Multipart uploads need a cloud store; MLflow answers the same way for local destinations. */
+  multipart(): never {
+    throw new MlflowError('NOT_IMPLEMENTED', 'Multipart upload is not supported for the current artifact repository');
+  }
+}

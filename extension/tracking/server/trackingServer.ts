@@ -1,0 +1,249 @@
+// The MLflow-compatible tracking server over node:http. It binds to loopback only, checks the Host header
+// (DNS rebinding), a bearer token when one is set and foreign Origins, limits request bodies, and answers
+// every predictable failure with MLflow's error JSON and a non-5xx status.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { invalidParameter, MlflowError } from '../errors';
+import type { TrackingStore } from '../store/trackingStore';
+import { ArtifactService } from './artifactRoutes';
+import { Fields, parseQuery } from './fields';
+import { toJson } from './json';
+import { trackingRoutes, type Reply, type Route } from './trackingRoutes';
+
+export const SERVER_VERSION = '3.7.0';
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
+const ARTIFACTS_PREFIX = '/api/2.0/mlflow-artifacts/';
+
+export interface TrackingServerOptions {
+  store: TrackingStore;
+  host?: string;
+  port?: number;
+  /** When set, every request but /health needs `Authorization: Bearer <token>`. */
+  token?: string;
+  maxBodyBytes?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function hostName(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::\d+)?$/.exec(header.trim().toLowerCase());
+  return m?.[1];
+}
+
+function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff' });
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, err: MlflowError, status = err.httpStatus): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, status, JSON.stringify(err.toJSON()));
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      reject(invalidParameter(`Request body of ${declared} bytes exceeds the limit of ${limit} bytes.`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(invalidParameter(`Request body exceeds the limit of ${limit} bytes.`));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJsonBody(req: IncomingMessage, body: Buffer): Record<string, unknown> {
+  const type = String(req.headers['content-type'] ?? '').toLowerCase();
+  if (!/^application\/json\s*(;.*)?$/.test(type)) {
+    throw invalidParameter(`Bad Request. Content-Type must be 'application/json', got '${type}'.`);
+  }
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+    // Old clients send the JSON document as a JSON string.
+    if (typeof parsed === 'string') parsed = JSON.parse(parsed);
+  } catch (e) {
+    throw invalidParameter(`Malformed JSON in request body: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidParameter('Malformed request body: expected a JSON object.');
+  return parsed as Record<string, unknown>;
+}
+
+export async function startTrackingServer(options: TrackingServerOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) throw new Error(`Refusing to listen on ${host}: the tracking server binds to loopback only.`);
+  const store = options.store;
+  const routes = trackingRoutes(store);
+  const artifacts = new ArtifactService(store);
+  const maxBody = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  const expected = options.token ? Buffer.from(options.token) : undefined;
+  let port = 0;
+
+  const authorised = (req: IncomingMessage): boolean => {
+    if (!expected) return true;
+    const auth = String(req.headers.authorization ?? '');
+    let presented: string | undefined;
+    if (/^bearer /i.test(auth)) presented = auth.slice(7).trim();
+    else if (/^basic /i.test(auth)) {
+      // MLFLOW_TRACKING_USERNAME/PASSWORD win over the token in the Python client; accept the token as password.
+      const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+      presented = decoded.slice(decoded.indexOf(':') + 1);
+    }
+    if (presented === undefined) return false;
+    const given = Buffer.from(presented);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+
+  const originAllowed = (req: IncomingMessage): boolean => {
+    // Browsers send Origin on cross-site requests; only pages served by this very server may call it.
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    try {
+      const u = new URL(origin);
+      return u.protocol === 'http:' && isLoopbackHost(u.hostname) && Number(u.port || 80) === port;
+    } catch {
+      return false;
+    }
+  };
+
+  async function reply(res: ServerResponse, body: Reply): Promise<void> {
+    sendJson(res, 200, 'rawJson' in body ? (body as { rawJson: string }).rawJson : toJson(body));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const name = hostName(req.headers.host);
+    if (!name || !isLoopbackHost(name)) {
+      return sendError(res, new MlflowError('PERMISSION_DENIED', `Invalid Host header: '${req.headers.host ?? ''}'. This server only answers loopback names.`));
+    }
+    if (!originAllowed(req)) return sendError(res, new MlflowError('PERMISSION_DENIED', 'Cross-origin requests are not allowed.'));
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    if (path === '/health') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      return void res.end('OK');
+    }
+    if (!authorised(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="mlflow-workbench"');
+      return sendError(res, new MlflowError('UNAUTHENTICATED', 'Missing or invalid token. Set MLFLOW_TRACKING_TOKEN to the token of this tracking server.'));
+    }
+    const method = req.method ?? 'GET';
+    if (path === '/version') {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      return void res.end(SERVER_VERSION);
+    }
+    if (path === '/api/3.0/mlflow/server-info') return reply(res, { store_type: 'SqlStore', workspaces_enabled: false });
+
+    if (path.startsWith(ARTIFACTS_PREFIX)) return handleArtifacts(req, res, method, path.slice(ARTIFACTS_PREFIX.length), url);
+
+    const prefix = API_PREFIXES.find((p) => path.startsWith(p));
+    const route: Route | undefined = prefix ? routes.get(path.slice(prefix.length)) : undefined;
+    if (prefix && path.slice(prefix.length) === 'artifacts/list') {
+      if (method !== 'GET') return sendError(res, new MlflowError('BAD_REQUEST', `Method ${method} is not allowed for ${path}.`), 405);
+      const f = await fieldsOf(req, method, url);
+      const runId = f.str('run_id') || f.str('run_uuid');
+      if (!runId) throw invalidParameter("Missing value for required parameter 'run_id'.");
+      return reply(res, artifacts.listRunArtifacts(runId, f.str('path')));
+    }
+    if (!route) return sendError(res, new MlflowError('ENDPOINT_NOT_FOUND', `No API endpoint ${path}`));
+    if (!route.methods.includes(method)) {
+      res.setHeader('Allow', route.methods.join(', '));
+      return sendError(res, new MlflowError('BAD_REQUEST', `Method ${method} is not allowed for ${path}; use ${route.methods.join(' or ')}.`), 405);
+    }
+    const fields = await fieldsOf(req, method, url);
+    return reply(res, await route.handler(fields));
+  }
+
+  async function fieldsOf(req: IncomingMessage, method: string, url: URL): Promise<Fields> {
+    // GET reads the query string; a GET without one falls back to a JSON body, like MLflow.
+    if (method === 'GET' && url.search.length > 1) return new Fields(parseQuery(url.searchParams), true);
+    const body = await readBody(req, maxBody);
+    if (method === 'GET' && body.length === 0) return new Fields({}, true);
+    return new Fields(parseJsonBody(req, body), false);
+  }
+
+  async function handleArtifacts(req: IncomingMessage, res: ServerResponse, method: string, rest: string, url: URL): Promise<void> {
+    const mpu = /^mpu\/(create|complete|abort)\//.exec(rest);
+    if (mpu) return artifacts.multipart();
+    if (rest === 'artifacts' && method === 'GET') return reply(res, artifacts.list(url.searchParams.get('path') ?? ''));
+    if (!rest.startsWith('artifacts/')) return sendError(res, new MlflowError('ENDPOINT_NOT_FOUND', `No API endpoint ${url.pathname}`));
+    // Decode each segment once; safeSegments refuses what a second decoding would turn into traversal.
+    let segments: string[];
+    try {
+      segments = rest.slice('artifacts/'.length).split('/').map(decodeURIComponent);
+    } catch {
+      throw invalidParameter('Invalid path: malformed percent-encoding.');
+    }
+    if (segments.some((s) => s.includes('/'))) throw invalidParameter('Invalid path: an encoded slash is not allowed in an artifact path.');
+    const relPath = segments.join('/');
+    switch (method) {
+      case 'PUT':
+        return reply(res, await artifacts.upload(relPath, req));
+      case 'GET':
+        return artifacts.download(relPath, res);
+      case 'DELETE':
+        return reply(res, artifacts.delete(relPath));
+      default:
+        return sendError(res, new MlflowError('BAD_REQUEST', `Method ${method} is not allowed for ${url.pathname}.`), 405);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof MlflowError) return sendError(res, err);
+      options.log?.(`internal error on ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}`);
+      sendError(res, new MlflowError('INTERNAL_ERROR', `Internal error: ${(err as Error)?.message ?? String(err)}`));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,562 @@
+// The workspace tracking store: sql.js in memory, made durable by a journal and periodic checkpoints.
+//
+// Write path: validate → build an Op with every id and time decided → apply it in a transaction →
+// append it to the journal → acknowledge when the journal is fsync'ed. Read paths query sql.js directly.
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { invalidParameter, MlflowError, notFound } from '../errors';
+import { encodePageToken, decodePageToken } from '../search/pageToken';
+import { compileExperimentSearch } from '../search/experimentSearch';
+import { compileRunSearch } from '../search/runSearch';
+import type {
+  CreateRunRequest, DatasetInput, Experiment, KeyValue, LogBatchRequest, Metric, MetricInput, MetricSummary, MetricWithRunId,
+  Run, RunInfo, SearchExperimentsRequest, SearchRunsRequest, UpdateRunRequest, ViewType,
+} from '../rest/types';
+import { RUN_STATUSES } from '../rest/types';
+import {
+  LIMITS, validateExperimentName, validateKey, validateMetricValue, validateRunId, validateStep, validateTimestamp, validateValueLength,
+} from '../validation';
+import { CHECKPOINT_FILE, journalGenerations, journalPath, removeJournalsBefore, writeFileAtomic } from './durability';
+import { Journal } from './journal';
+import { applyOp, findRun, MetricKeys, type DatasetOp, type MetricTuple, type Op, type Pair, RUN_NAME_TAG, toJournalNumber } from './operations';
+import { OwnerLock, type OwnerInfo } from './ownerLock';
+import {
+  experimentIdByName, readExperiment, readMetricHistory, readMetricPointsByStep, readMetricSummaries, readRun, readRunInfo,
+  readRunsByInternalIds, withRunId,
+} from './reads';
+import { generateRunName } from './runNames';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { loadSqlJs, Sqlite } from './sqlite';
+
+export interface TrackingStoreOptions {
+  /** The store folder, normally `<workspace>/.mlflow`. */
+  dir: string;
+  /** Take the owner lock (default true). Tests of pure logic may open without it. */
+  lock?: boolean;
+  /** Root of default artifact locations; runs get `<root><exp>/<run>/artifacts`. */
+  artifactRoot?: string;
+  /** Checkpoint once the journal holds this many bytes (default 64 MiB). */
+  checkpointBytes?: number;
+  /** Checkpoint a non-empty journal this often while idle (default 60 s; 0 disables). */
+  checkpointIntervalMs?: number;
+  now?: () => number;
+}
+
+/** Thrown by open when another live process owns the store. */
+export class StoreOwnedError extends Error {
+  constructor(readonly owner: OwnerInfo) {
+    super(`The store is owned by process ${owner.pid}${owner.port ? ` serving http://${owner.host ?? '127.0.0.1'}:${owner.port}` : ''}`);
+    this.name = 'StoreOwnedError';
+  }
+}
+
+export const DEFAULT_EXPERIMENT_ID = '0';
+const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
+
+function parseExperimentId(id: unknown): number {
+  if (typeof id === 'number' && Number.isInteger(id) && id >= 0) return id;
+  if (typeof id === 'string' && /^\d{1,15}$/.test(id)) return Number(id);
+  if (id === undefined || id === null || id === '') throw invalidParameter("Missing value for required parameter 'experiment_id'.");
+  throw notFound(`No Experiment with id=${String(id)} exists`);
+}
+
+function validatePairs(pairs: KeyValue[] | undefined, what: 'param' | 'tag', limit: number, label: string): Pair[] {
+  return (pairs ?? []).map((p) => {
+    const key = validateKey(p?.key, what);
+    const value = p.value === undefined || p.value === null ? '' : String(p.value);
+    return [key, validateValueLength(value, limit, label, key)];
+  });
+}
+
+export class TrackingStore {
+  private readonly keys: MetricKeys;
+  private journal: Journal<Op>;
+  private generation: number;
+  private lsn: number;
+  private checkpointing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly now: () => number;
+  readonly artifactRoot: string;
+  readonly artifactsDir: string;
+
+  private constructor(
+    readonly dir: string,
+    readonly db: Sqlite,
+    private readonly lock: OwnerLock | undefined,
+    private readonly options: TrackingStoreOptions,
+    state: { generation: number; lsn: number },
+  ) {
+    this.keys = new MetricKeys(db);
+    this.generation = state.generation;
+    this.lsn = state.lsn;
+    this.journal = Journal.open<Op>(journalPath(dir, this.generation));
+    this.now = options.now ?? Date.now;
+    this.artifactRoot = options.artifactRoot ?? 'mlflow-artifacts:/';
+    this.artifactsDir = join(dir, 'artifacts');
+    const interval = options.checkpointIntervalMs ?? 60_000;
+    if (interval > 0) {
+      this.timer = setInterval(() => {
+        if (this.journal.size > 0) void this.checkpoint().catch(() => undefined);
+      }, interval);
+      this.timer.unref();
+    }
+  }
+
+  static async open(options: TrackingStoreOptions): Promise<TrackingStore> {
+    const dir = options.dir;
+    mkdirSync(dir, { recursive: true });
+    const ignore = join(dir, '.gitignore');
+    // The store is local state: keep it out of commits unless the user decides otherwise.
+    if (!existsSync(ignore)) writeFileSync(ignore, '# MLflow Workbench store: local runs, metrics and artifacts\n*\n');
+    let lock: OwnerLock | undefined;
+    if (options.lock !== false) {
+      const result = OwnerLock.acquire(dir);
+      if (!result.owned) throw new StoreOwnedError(result.owner);
+      lock = result.lock;
+    }
+    try {
+      const SQL = await loadSqlJs();
+      const checkpoint = join(dir, CHECKPOINT_FILE);
+      const db = new Sqlite(existsSync(checkpoint) ? new SQL.Database(readFileSync(checkpoint)) : new SQL.Database());
+      db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;');
+      migrate(db);
+      const lsn = Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'lsn'")?.value ?? 0);
+      const generations = journalGenerations(dir);
+      const keys = new MetricKeys(db);
+      let last = lsn;
+      for (const gen of generations) {
+        for (const entry of Journal.replay<Op>(journalPath(dir, gen))) {
+          if (entry.lsn <= last) continue;
+          try {
+            db.transaction(() => applyOp(db, keys, entry.op));
+          } catch {
+            keys.reset(); // an op that failed when logged was never journaled; this is defensive only
+          }
+          last = entry.lsn;
+        }
+      }
+      const generation = generations.length ? generations[generations.length - 1] : 1;
+      const fresh = !existsSync(checkpoint);
+      const store = new TrackingStore(dir, db, lock, options, { generation, lsn: last });
+      store.ensureDefaultExperiment();
+      // A first image makes the default experiment (made outside the journal) durable at once.
+      if (fresh) await store.checkpoint();
+      return store;
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
+
+  get owner(): OwnerInfo | undefined {
+    return this.lock?.owner;
+  }
+
+  /** Publishes the server address in the lock file so other openers can become clients. */
+  publishServer(host: string, port: number, token: string | undefined): void {
+    this.lock?.update({ host, port, token });
+  }
+
+  private ensureDefaultExperiment(): void {
+    if (!this.db.get('SELECT 1 AS x FROM experiments WHERE experiment_id = 0')) {
+      const time = this.now();
+      this.db.run(
+        "INSERT INTO experiments(experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)",
+        [`${this.artifactRoot}0`, time, time],
+      );
+    }
+  }
+
+  // ---- durability -------------------------------------------------------------------------------
+
+  private commit(op: Op): Promise<void> {
+    if (this.closed) throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'The tracking store is closed.');
+    try {
+      this.db.transaction(() => applyOp(this.db, this.keys, op));
+    } catch (err) {
+      this.keys.reset();
+      throw err;
+    }
+    const durable = this.journal.append({ lsn: ++this.lsn, op });
+    if (this.journal.size > (this.options.checkpointBytes ?? 64 * 1024 * 1024)) void this.checkpoint().catch(() => undefined);
+    return durable;
+  }
+
+  /** Writes a full image of the database and drops the journals it covers. */
+  checkpoint(): Promise<void> {
+    this.checkpointing ??= this.writeCheckpoint().finally(() => {
+      this.checkpointing = undefined;
+    });
+    return this.checkpointing;
+  }
+
+  private async writeCheckpoint(): Promise<void> {
+    const previous = this.journal;
+    this.generation += 1;
+    this.journal = Journal.open<Op>(journalPath(this.dir, this.generation));
+    this.db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('lsn', ?)", [String(this.lsn)]);
+    const image = this.db.db.export();
+    await previous.close();
+    await writeFileAtomic(join(this.dir, CHECKPOINT_FILE), image);
+    removeJournalsBefore(this.dir, this.generation);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    await this.checkpoint();
+    this.closed = true;
+    await this.journal.close();
+    this.db.close();
+    this.lock?.release();
+  }
+
+  // ---- experiments ------------------------------------------------------------------------------
+
+  async createExperiment(name: unknown, artifactLocation?: string, tags?: KeyValue[]): Promise<string> {
+    const validName = validateExperimentName(name);
+    if (artifactLocation && artifactLocation.startsWith('runs:')) {
+      throw invalidParameter(`Artifact location cannot be a runs:/ URI. Given: '${artifactLocation}'`);
+    }
+    const id = (this.db.get<{ id: number | null }>('SELECT max(experiment_id) AS id FROM experiments')?.id ?? 0) + 1;
+    const validTags = validatePairs(tags, 'tag', LIMITS.experimentTagValue, 'Experiment tag');
+    await this.commit({
+      t: 'createExperiment',
+      id,
+      name: validName,
+      artifactLocation: artifactLocation || `${this.artifactRoot}${id}`,
+      time: this.now(),
+      tags: validTags,
+    });
+    return String(id);
+  }
+
+  getExperiment(experimentId: unknown): Experiment {
+    const id = parseExperimentId(experimentId);
+    const exp = readExperiment(this.db, id);
+    if (!exp) throw notFound(`No Experiment with id=${id} exists`);
+    return exp;
+  }
+
+  getExperimentByName(name: unknown): Experiment {
+    if (typeof name !== 'string' || name === '') throw invalidParameter("Missing value for required parameter 'experiment_name'.");
+    const id = experimentIdByName(this.db, name);
+    if (id === undefined) throw notFound(`Could not find experiment with name '${name}'`);
+    return readExperiment(this.db, id)!;
+  }
+
+  searchExperiments(req: SearchExperimentsRequest): { experiments: Experiment[]; next_page_token?: string } {
+    const maxResults = req.max_results ?? 1000;
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > LIMITS.searchMaxResults) {
+      throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${LIMITS.searchMaxResults}, and at least 1.`);
+    }
+    const q = compileExperimentSearch({ filter: req.filter, orderBy: req.order_by, viewType: req.view_type ?? 'ACTIVE_ONLY', maxResults, pageToken: req.page_token });
+    const ids = this.db.rows(q.sql, q.params).map((r) => r[0] as number);
+    const page = ids.slice(0, maxResults).map((id) => readExperiment(this.db, id)!);
+    const out: { experiments: Experiment[]; next_page_token?: string } = { experiments: page };
+    if (ids.length > maxResults) out.next_page_token = encodePageToken(q.offset + maxResults);
+    return out;
+  }
+
+  async renameExperiment(experimentId: unknown, newName: unknown): Promise<void> {
+    const id = parseExperimentId(experimentId);
+    const name = validateExperimentName(newName);
+    await this.commit({ t: 'renameExperiment', id, name, time: this.now() });
+  }
+
+  async deleteExperiment(experimentId: unknown): Promise<void> {
+    await this.commit({ t: 'deleteExperiment', id: parseExperimentId(experimentId), time: this.now() });
+  }
+
+  async restoreExperiment(experimentId: unknown): Promise<void> {
+    await this.commit({ t: 'restoreExperiment', id: parseExperimentId(experimentId), time: this.now() });
+  }
+
+  async setExperimentTag(experimentId: unknown, key: unknown, value: unknown): Promise<void> {
+    const [[k, v]] = validatePairs([{ key: key as string, value: value as string }], 'tag', LIMITS.experimentTagValue, 'Experiment tag');
+    await this.commit({ t: 'setExperimentTag', id: parseExperimentId(experimentId), key: k, value: v });
+  }
+
+  async deleteExperimentTag(experimentId: unknown, key: unknown): Promise<void> {
+    if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'key'.");
+    await this.commit({ t: 'deleteExperimentTag', id: parseExperimentId(experimentId), key });
+  }
+
+  // ---- runs -------------------------------------------------------------------------------------
+
+  async createRun(req: CreateRunRequest): Promise<Run> {
+    const experimentId = parseExperimentId(req.experiment_id === undefined || req.experiment_id === '' ? DEFAULT_EXPERIMENT_ID : req.experiment_id);
+    const exp = readExperiment(this.db, experimentId);
+    if (!exp) throw notFound(`No Experiment with id=${experimentId} exists`);
+    const tags = validatePairs(req.tags, 'tag', LIMITS.runTagValue, 'Tag');
+    const tagName = tags.find(([k]) => k === RUN_NAME_TAG)?.[1];
+    if (req.run_name && tagName !== undefined && req.run_name !== tagName) {
+      throw invalidParameter(
+        `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${req.run_name}', mlflow.runName='${tagName}').`,
+      );
+    }
+    const name = req.run_name || tagName || generateRunName();
+    if (tagName === undefined) tags.push([RUN_NAME_TAG, name]);
+    const run = randomUUID().replace(/-/g, '');
+    const startTime = req.start_time === undefined ? this.now() : validateTimestamp(req.start_time, 'start_time');
+    await this.commit({
+      t: 'createRun',
+      run,
+      experimentId,
+      name,
+      userId: req.user_id ?? '',
+      startTime,
+      artifactUri: `${exp.artifact_location}/${run}/artifacts`,
+      tags,
+    });
+    return readRun(this.db, run);
+  }
+
+  getRun(runId: unknown): Run {
+    return readRun(this.db, validateRunId(runId));
+  }
+
+  getRunInfo(runId: unknown): RunInfo {
+    return readRunInfo(this.db, validateRunId(runId));
+  }
+
+  async updateRun(req: UpdateRunRequest): Promise<RunInfo> {
+    const run = validateRunId(req.run_id);
+    if (req.status !== undefined && !RUN_STATUSES.includes(req.status)) throw invalidParameter(`Invalid value ${String(req.status)} for parameter 'status'`);
+    const endTime = req.end_time === undefined ? undefined : validateTimestamp(req.end_time, 'end_time');
+    if (req.run_name !== undefined && req.run_name !== '') validateValueLength(req.run_name, LIMITS.runTagValue, 'Tag', RUN_NAME_TAG);
+    await this.commit({ t: 'updateRun', run, status: req.status, endTime, name: req.run_name || undefined });
+    return readRunInfo(this.db, run);
+  }
+
+  async deleteRun(runId: unknown): Promise<void> {
+    await this.commit({ t: 'deleteRun', run: validateRunId(runId), time: this.now() });
+  }
+
+  async restoreRun(runId: unknown): Promise<void> {
+    await this.commit({ t: 'restoreRun', run: validateRunId(runId) });
+  }
+
+  async logBatch(req: LogBatchRequest): Promise<void> {
+    const run = validateRunId(req.run_id);
+    const metrics = req.metrics ?? [];
+    const params = req.params ?? [];
+    const tags = req.tags ?? [];
+    if (metrics.length > LIMITS.batchMetrics) {
+      throw invalidParameter(`A batch logging request can contain at most ${LIMITS.batchMetrics} metrics. Got ${metrics.length} metrics. Please split up metrics across multiple requests and try again.`);
+    }
+    if (params.length > LIMITS.batchParams) {
+      throw invalidParameter(`A batch logging request can contain at most ${LIMITS.batchParams} params. Got ${params.length} params. Please split up params across multiple requests and try again.`);
+    }
+    if (tags.length > LIMITS.batchTags) {
+      throw invalidParameter(`A batch logging request can contain at most ${LIMITS.batchTags} tags. Got ${tags.length} tags. Please split up tags across multiple requests and try again.`);
+    }
+    const total = metrics.length + params.length + tags.length;
+    if (total > LIMITS.batchTotal) {
+      throw invalidParameter(`A batch logging request can contain at most ${LIMITS.batchTotal} total metrics, params and tags. Got ${total}. Please split up entities across multiple requests and try again.`);
+    }
+    const validParams = validatePairs(params, 'param', LIMITS.paramValue, 'Param');
+    const seen = new Set<string>();
+    const dupes = new Set<string>();
+    for (const [k] of validParams) (seen.has(k) ? dupes : seen).add(k);
+    if (dupes.size) {
+      throw invalidParameter(`Duplicate parameter keys have been submitted: [${[...dupes].map((d) => `'${d}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`);
+    }
+    await this.commit({
+      t: 'logBatch',
+      run,
+      metrics: metrics.map(toMetricTuple),
+      params: validParams,
+      tags: validatePairs(tags, 'tag', LIMITS.runTagValue, 'Tag'),
+    });
+  }
+
+  logMetric(runId: unknown, metric: MetricInput): Promise<void> {
+    return this.logBatch({ run_id: runId as string, metrics: [metric] });
+  }
+
+  logParam(runId: unknown, key: unknown, value: unknown): Promise<void> {
+    return this.logBatch({ run_id: runId as string, params: [{ key: key as string, value: value as string }] });
+  }
+
+  setTag(runId: unknown, key: unknown, value: unknown): Promise<void> {
+    return this.logBatch({ run_id: runId as string, tags: [{ key: key as string, value: value as string }] });
+  }
+
+  async deleteTag(runId: unknown, key: unknown): Promise<void> {
+    const run = validateRunId(runId);
+    if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'key'.");
+    await this.commit({ t: 'deleteTag', run, key });
+  }
+
+  async logModel(runId: unknown, modelJson: unknown): Promise<void> {
+    const run = validateRunId(runId);
+    if (typeof modelJson !== 'string' || modelJson === '') throw invalidParameter("Missing value for required parameter 'model_json'.");
+    let model: unknown;
+    try {
+      model = JSON.parse(modelJson);
+    } catch {
+      throw invalidParameter(`Malformed model info. 'model_json' is not valid JSON: ${modelJson.slice(0, 100)}`);
+    }
+    if (typeof model !== 'object' || model === null || Array.isArray(model)) throw invalidParameter("Malformed model info. 'model_json' must be a JSON object.");
+    const runRow = findRun(this.db, run);
+    const current = this.db.get<{ value: string }>('SELECT value FROM tags WHERE run_id = ? AND key = ?', [runRow.id, LOGGED_MODELS_TAG]);
+    let history: unknown[] = [];
+    try {
+      history = current ? (JSON.parse(current.value) as unknown[]) : [];
+      if (!Array.isArray(history)) history = [];
+    } catch {
+      history = [];
+    }
+    history.push(model);
+    await this.commit({ t: 'logBatch', run, metrics: [], params: [], tags: [[LOGGED_MODELS_TAG, JSON.stringify(history)]] });
+  }
+
+  async logInputs(runId: unknown, datasets: DatasetInput[] | undefined, models: { model_id: string }[] | undefined): Promise<void> {
+    const run = validateRunId(runId);
+    const ops: DatasetOp[] = (datasets ?? []).map((input) => {
+      const d = input?.dataset;
+      if (!d) throw invalidParameter("Missing value for required parameter 'datasets[].dataset'.");
+      for (const field of ['name', 'digest', 'source_type', 'source'] as const) {
+        if (typeof d[field] !== 'string' || d[field] === '') throw invalidParameter(`Missing value for required parameter 'dataset.${field}'.`);
+      }
+      validateValueLength(d.name, LIMITS.datasetName, 'Dataset name', 'name');
+      validateValueLength(d.digest, LIMITS.datasetDigest, 'Dataset digest', 'digest');
+      validateValueLength(d.source, LIMITS.datasetSource, 'Dataset source', 'source');
+      if (d.schema) validateValueLength(d.schema, LIMITS.datasetSchema, 'Dataset schema', 'schema');
+      if (d.profile) validateValueLength(d.profile, LIMITS.datasetProfile, 'Dataset profile', 'profile');
+      const tags: Pair[] = (input.tags ?? []).map((t) => {
+        if (typeof t?.key !== 'string' || t.key === '') throw invalidParameter("Missing value for required parameter 'tags[].key'.");
+        validateValueLength(t.key, LIMITS.inputTagKey, 'Input tag key', t.key);
+        return [t.key, validateValueLength(String(t.value ?? ''), LIMITS.inputTagValue, 'Input tag', t.key)];
+      });
+      return {
+        uuid: randomUUID().replace(/-/g, ''),
+        inputUuid: randomUUID().replace(/-/g, ''),
+        name: d.name, digest: d.digest, sourceType: d.source_type, source: d.source, schema: d.schema || undefined, profile: d.profile || undefined,
+        tags,
+      };
+    });
+    const modelIds = (models ?? []).map((m) => {
+      if (typeof m?.model_id !== 'string' || m.model_id === '') throw invalidParameter("Missing value for required parameter 'models[].model_id'.");
+      return m.model_id;
+    });
+    await this.commit({ t: 'logInputs', run, datasets: ops, models: modelIds });
+  }
+
+  async logOutputs(runId: unknown, models: { model_id: string; step?: number }[] | undefined): Promise<void> {
+    const run = validateRunId(runId);
+    if (!models || models.length === 0) throw invalidParameter("Missing value for required parameter 'models'.");
+    const out = models.map((m) => {
+      if (typeof m?.model_id !== 'string' || m.model_id === '') throw invalidParameter("Missing value for required parameter 'models[].model_id'.");
+      return { modelId: m.model_id, step: validateStep(m.step) };
+    });
+    await this.commit({ t: 'logOutputs', run, models: out });
+  }
+
+  searchRuns(req: SearchRunsRequest): { runs: Run[]; next_page_token?: string } {
+    const maxResults = req.max_results ?? 1000;
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > LIMITS.searchMaxResults) {
+      throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${LIMITS.searchMaxResults}, and at least 1.`);
+    }
+    const experimentIds = (req.experiment_ids ?? []).flatMap((id) => (/^\d{1,15}$/.test(String(id)) ? [Number(id)] : []));
+    const q = compileRunSearch({
+      experimentIds,
+      filter: req.filter,
+      orderBy: req.order_by,
+      viewType: (req.run_view_type ?? 'ACTIVE_ONLY') as ViewType,
+      maxResults,
+      pageToken: req.page_token,
+    });
+    const ids = this.db.rows(q.sql, q.params).map((r) => r[0] as number);
+    const out: { runs: Run[]; next_page_token?: string } = { runs: readRunsByInternalIds(this.db, ids.slice(0, maxResults)) };
+    if (ids.length > maxResults) out.next_page_token = encodePageToken(q.offset + maxResults);
+    return out;
+  }
+
+  getMetricHistory(runId: unknown, key: unknown, maxResults?: number, pageToken?: string): { metrics: Metric[]; next_page_token?: string } {
+    const run = findRun(this.db, validateRunId(runId));
+    if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
+    const keyId = this.keys.existing(key);
+    if (keyId === undefined) return { metrics: [] };
+    const all = readMetricHistory(this.db, run.id, keyId, key);
+    if (maxResults === undefined && !pageToken) return { metrics: all };
+    const offset = decodePageToken(pageToken);
+    const size = maxResults ?? all.length;
+    if (!Number.isInteger(size) || size < 1) throw invalidParameter(`Invalid value ${size} for parameter 'max_results'.`);
+    const out: { metrics: Metric[]; next_page_token?: string } = { metrics: all.slice(offset, offset + size) };
+    if (offset + size < all.length) out.next_page_token = encodePageToken(offset + size);
+    return out;
+  }
+
+  /** MLflow's get-history-bulk-interval: a sampled set of steps shared by all runs, keeping each run's ends. */
+  getMetricHistoryBulkInterval(runIds: unknown[], key: unknown, startStep?: number, endStep?: number, maxResults?: number): MetricWithRunId[] {
+    if (!Array.isArray(runIds) || runIds.length === 0) throw invalidParameter('GetMetricHistoryBulkInterval request must specify at least one run_id.');
+    if (runIds.length > LIMITS.bulkIntervalRuns) {
+      throw invalidParameter(`GetMetricHistoryBulkInterval request cannot specify more than ${LIMITS.bulkIntervalRuns} run_ids. Received ${runIds.length} run_ids.`);
+    }
+    if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
+    const limit = maxResults ?? LIMITS.bulkIntervalMaxResults;
+    if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.bulkIntervalMaxResults) {
+      throw invalidParameter(`max_results must be between 1 and ${LIMITS.bulkIntervalMaxResults}.`);
+    }
+    if ((startStep === undefined) !== (endStep === undefined)) throw invalidParameter('If either start step or end step are specified, both must be specified.');
+    if (startStep !== undefined && endStep !== undefined && startStep > endStep) throw invalidParameter('end_step must be greater than start_step. ');
+    const keyId = this.keys.existing(key);
+    const perRun = runIds.map((id) => {
+      const uuid = validateRunId(id);
+      const run = findRun(this.db, uuid);
+      return { uuid, points: keyId === undefined ? [] : readMetricPointsByStep(this.db, run.id, keyId) };
+    });
+    const allSteps = [...new Set(perRun.flatMap((r) => r.points.map((p) => p[0])))].sort((a, b) => a - b);
+    const start = startStep ?? 0;
+    const end = endStep ?? (allSteps.length ? allSteps[allSteps.length - 1] : 0);
+    const boundaries = perRun.flatMap((r) => (r.points.length ? [r.points[0][0], r.points[r.points.length - 1][0]] : [])).filter((s) => s >= start && s <= end);
+    const inRange = allSteps.filter((s) => s >= start && s <= end);
+    let sampled: number[];
+    if (inRange.length <= limit) sampled = inRange;
+    else {
+      sampled = [];
+      for (let i = 0; i < limit; i++) sampled.push(inRange[Math.floor((i * inRange.length) / limit)]);
+      sampled.push(inRange[inRange.length - 1]);
+    }
+    const chosen = new Set([...sampled, ...boundaries]);
+    return perRun.flatMap((r) => withRunId(r.points.filter((p) => chosen.has(p[0])), key, r.uuid).slice(0, limit));
+  }
+
+  /** Our extension: latest, min, max and count for each metric of a run. */
+  getMetricSummaries(runId: unknown): MetricSummary[] {
+    const run = findRun(this.db, validateRunId(runId));
+    return readMetricSummaries(this.db, run.id);
+  }
+
+  /** Internal id of an active or deleted run; for the artifact confinement check. */
+  runExperiment(runId: string): string | undefined {
+    return this.db.get<{ experiment_id: number }>('SELECT experiment_id FROM runs WHERE run_uuid = ?', [runId])?.experiment_id?.toString();
+  }
+}
+
+function toMetricTuple(m: MetricInput): MetricTuple {
+  const key = validateKey(m?.key, 'metric');
+  const value = validateMetricValue(m.value, key);
+  if (m.timestamp === undefined || m.timestamp === null) throw invalidParameter(`Missing value for required parameter 'timestamp' of metric '${key}'.`);
+  return [key, toJournalNumber(value), validateTimestamp(m.timestamp), validateStep(m.step)];
+}
+
+function migrate(db: Sqlite): void {
+  const hasMeta = db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+  let version = hasMeta ? Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")?.value ?? 0) : 0;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`This store was written by a newer MLflow Workbench (schema ${version}; this version reads up to ${SCHEMA_VERSION}).`);
+  }
+  while (version < SCHEMA_VERSION) {
+    const next = version + 1;
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]);
+      db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [String(next)]);
+    });
+    version = next;
+  }
+}

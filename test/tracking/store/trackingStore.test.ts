@@ -1,0 +1,163 @@
+// The store's data rules, exercised on real sql.js files in a temp folder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TrackingStore } from '../../../extension/tracking/store/trackingStore';
+import { MlflowError } from '../../../extension/tracking/errors';
+
+async function withStore(fn: (store: TrackingStore, dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'mwb-store-'));
+  const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0 });
+  try {
+    await fn(store, dir);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function rejectsWith(code: string): (err: unknown) => boolean {
+  return (err) => err instanceof MlflowError && err.errorCode === code;
+}
+
+test('a new store has the Default experiment 0 and keeps itself out of git', async () => {
+  await withStore(async (store, dir) => {
+    const exp = store.getExperiment('0');
+    assert.equal(exp.name, 'Default');
+    assert.equal(exp.lifecycle_stage, 'active');
+    assert.equal(exp.artifact_location, 'mlflow-artifacts:/0');
+    assert.match(readFileSync(join(dir, '.gitignore'), 'utf8'), /^\*$/m);
+    assert.ok(existsSync(join(dir, 'tracking.db')));
+  });
+});
+
+test('latest metric is the greatest (step, timestamp, value); min, max and count follow every new point', async () => {
+  await withStore(async (store) => {
+    const run = (await store.createRun({ experiment_id: '0' })).info.run_id;
+    await store.logBatch({
+      run_id: run,
+      metrics: [
+        { key: 'loss', value: 5, timestamp: 100, step: 2 },
+        { key: 'loss', value: 9, timestamp: 999, step: 1 }, // later timestamp but lower step: not latest
+        { key: 'loss', value: 1, timestamp: 100, step: 2 }, // same step and time, lower value: not latest
+        { key: 'loss', value: -3, timestamp: 50, step: 0 },
+      ],
+    });
+    let [s] = store.getMetricSummaries(run);
+    assert.deepEqual({ value: s.value, step: s.step, timestamp: s.timestamp, min: s.min, max: s.max, count: s.count }, { value: 5, step: 2, timestamp: 100, min: -3, max: 9, count: 4 });
+    await store.logMetric(run, { key: 'loss', value: 7, timestamp: 10, step: 3 });
+    [s] = store.getMetricSummaries(run);
+    assert.equal(s.value, 7);
+    assert.equal(s.count, 5);
+    const latest = store.getRun(run).data.metrics!;
+    assert.deepEqual(latest, [{ key: 'loss', value: 7, timestamp: 10, step: 3 }]);
+  });
+});
+
+test('an identical point is a silent no-op and is not counted twice', async () => {
+  await withStore(async (store) => {
+    const run = (await store.createRun({})).info.run_id;
+    await store.logMetric(run, { key: 'acc', value: 0.5, timestamp: 1, step: 1 });
+    await store.logMetric(run, { key: 'acc', value: 0.5, timestamp: 1, step: 1 });
+    assert.equal(store.getMetricHistory(run, 'acc').metrics.length, 1);
+    assert.equal(store.getMetricSummaries(run)[0].count, 1);
+  });
+});
+
+test('NaN and infinities are stored and read back; NaN does not disturb min and max', async () => {
+  await withStore(async (store) => {
+    const run = (await store.createRun({})).info.run_id;
+    await store.logBatch({
+      run_id: run,
+      metrics: [
+        { key: 'm', value: NaN, timestamp: 1, step: 0 },
+        { key: 'm', value: 2, timestamp: 2, step: 1 },
+        { key: 'm', value: Infinity, timestamp: 3, step: 2 },
+        { key: 'm', value: -Infinity, timestamp: 4, step: 3 },
+        { key: 'n', value: NaN, timestamp: 5, step: 9 },
+      ],
+    });
+    const values = store.getMetricHistory(run, 'm').metrics.map((m) => m.value);
+    assert.ok(Number.isNaN(values[0]));
+    assert.deepEqual(values.slice(1), [2, Infinity, -Infinity]);
+    const [m, n] = store.getMetricSummaries(run);
+    assert.equal(m.min, -Infinity);
+    assert.equal(m.max, Infinity);
+    assert.ok(Number.isNaN(n.value));
+    assert.equal(n.min, undefined);
+  });
+});
+
+test('params are write-once: the same value is accepted, a new value refused and nothing of the batch is kept', async () => {
+  await withStore(async (store) => {
+    const run = (await store.createRun({})).info.run_id;
+    await store.logParam(run, 'lr', '0.1');
+    await store.logParam(run, 'lr', '0.1');
+    await assert.rejects(
+      store.logBatch({ run_id: run, params: [{ key: 'lr', value: '0.2' }], metrics: [{ key: 'x', value: 1, timestamp: 1 }] }),
+      rejectsWith('INVALID_PARAMETER_VALUE'),
+    );
+    assert.deepEqual(store.getRun(run).data.params, [{ key: 'lr', value: '0.1' }]);
+    assert.equal(store.getRun(run).data.metrics, undefined);
+  });
+});
+
+test('the run name and the mlflow.runName tag stay one fact', async () => {
+  await withStore(async (store) => {
+    const run = await store.createRun({ run_name: 'first' });
+    assert.equal(run.info.run_name, 'first');
+    assert.ok(run.data.tags!.some((t) => t.key === 'mlflow.runName' && t.value === 'first'));
+    await store.setTag(run.info.run_id, 'mlflow.runName', 'second');
+    assert.equal(store.getRun(run.info.run_id).info.run_name, 'second');
+    await store.updateRun({ run_id: run.info.run_id, run_name: 'third' });
+    const after = store.getRun(run.info.run_id);
+    assert.equal(after.info.run_name, 'third');
+    assert.ok(after.data.tags!.some((t) => t.key === 'mlflow.runName' && t.value === 'third'));
+    const generated = await store.createRun({});
+    assert.match(generated.info.run_name, /^[a-z]+-[a-z]+-\d{1,3}$/);
+    assert.ok(generated.info.run_name.length <= 20);
+  });
+});
+
+test('deleting an experiment deletes its runs; restoring brings them back; deleted runs refuse writes', async () => {
+  await withStore(async (store) => {
+    const exp = await store.createExperiment('exp');
+    const run = (await store.createRun({ experiment_id: exp })).info.run_id;
+    await store.deleteExperiment(exp);
+    assert.equal(store.getRun(run).info.lifecycle_stage, 'deleted');
+    await assert.rejects(store.logParam(run, 'a', 'b'), rejectsWith('INVALID_PARAMETER_VALUE'));
+    await assert.rejects(store.createRun({ experiment_id: exp }), rejectsWith('INVALID_PARAMETER_VALUE'));
+    await assert.rejects(store.createExperiment('exp'), rejectsWith('RESOURCE_ALREADY_EXISTS'));
+    await store.restoreExperiment(exp);
+    assert.equal(store.getRun(run).info.lifecycle_stage, 'active');
+    await store.logParam(run, 'a', 'b');
+  });
+});
+
+test('datasets are deduplicated per experiment, name and digest', async () => {
+  await withStore(async (store) => {
+    const run = (await store.createRun({})).info.run_id;
+    const input = { dataset: { name: 'iris', digest: 'abc', source_type: 'local', source: '{"uri":"x"}' }, tags: [{ key: 'mlflow.data.context', value: 'train' }] };
+    await store.logInputs(run, [input], []);
+    await store.logInputs(run, [input], []);
+    const inputs = store.getRun(run).inputs.dataset_inputs!;
+    assert.equal(inputs.length, 1);
+    assert.deepEqual(inputs[0].tags, [{ key: 'mlflow.data.context', value: 'train' }]);
+    assert.equal(store.db.get<{ n: number }>('SELECT count(*) AS n FROM datasets')!.n, 1);
+  });
+});
+
+test('schema version is recorded and a newer store is refused with a clear message', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mwb-store-'));
+  try {
+    const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0 });
+    assert.equal(store.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")!.value, '1');
+    store.db.run("UPDATE meta SET value = '999' WHERE key = 'schema_version'");
+    await store.close();
+    await assert.rejects(TrackingStore.open({ dir }), /newer MLflow Workbench \(schema 999/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
