@@ -52,6 +52,12 @@ const WORD = /[\p{L}_][\p{L}\p{N}_$#]*/uy;
 const KEY_PART = /[\p{L}\p{N}_$#]+/uy; // after a '.', keys may start with a digit (`metrics.1st`)
 const OPERATOR = /[<>=~!]+/y;
 const SPACE = /\s+/y;
+const PUNCTUATION = new Map<string, TokenKind>([
+  [',', 'comma'],
+  ['(', 'lparen'],
+  [')', 'rparen'],
+  [';', 'semicolon'],
+]);
 const LEXEMES: readonly (readonly [TokenKind, RegExp])[] = [
   ['number', NUMBER],
   ['word', WORD],
@@ -105,9 +111,9 @@ function tokenize(text: string): Token[] {
       push(ch === "'" ? 'squote' : ch === '"' ? 'dquote' : 'backtick', quoted);
       continue;
     }
-    const single: Record<string, TokenKind> = { ',': 'comma', '(': 'lparen', ')': 'rparen', ';': 'semicolon' };
-    if (single[ch] !== undefined) {
-      push(single[ch], ch);
+    const punctuation = PUNCTUATION.get(ch);
+    if (punctuation) {
+      push(punctuation, ch);
       continue;
     }
     const lexeme = LEXEMES.map(([kind, re]) => [kind, sticky(re, text, pos)] as const).find(([, m]) => m !== null);
@@ -233,7 +239,12 @@ class Parser {
     if (!comparator) return null;
     const needsList = comparator === 'IN' || comparator === 'NOT IN';
     // sqlparse only forms an IN comparison when a parenthesised list follows (and `x = (…)` isn't one).
-    const value = this.peek()?.kind === 'lparen' ? (needsList ? this.list() : null) : needsList ? null : this.scalar();
+    let value: FilterValue | null = null;
+    if (this.peek()?.kind === 'lparen') {
+      if (needsList) value = this.list();
+    } else if (!needsList) {
+      value = this.scalar();
+    }
     if (!value) return null;
     const end = this.tokens[this.pos - 1];
     return { identifier, comparator: comparator.toUpperCase(), value, raw: this.text.slice(start.start, end.end) };

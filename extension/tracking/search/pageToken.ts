@@ -11,7 +11,7 @@ export function decodePageToken(token: string | undefined): number {
   if (token === undefined || token === '') return 0;
   // A '+' that crossed a form-encoded query string arrives as a space; url-safe letters are accepted too.
   const b64 = token.trim().replace(/ /g, '+').replace(/-/g, '+').replace(/_/g, '/');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 === 1 || (b64.includes('=') && b64.length % 4 !== 0)) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) {
     throw invalidParameter('Invalid page token, could not base64-decode');
   }
   const decoded = Buffer.from(b64, 'base64').toString('utf8');

@@ -16,21 +16,13 @@ export function toJson(body: unknown): string {
   return JSON.stringify(body, replacer);
 }
 
-/** Metric lists can hold millions of points; build their JSON by hand, quoting each key only once. */
+/**
+ * Metric lists can hold millions of points. V8's JSON.stringify fast path beats hand-built strings several
+ * times over, so the replacer (needed only for NaN and ±Infinity) is used only when such a value is present.
+ */
 export function metricsJson(metrics: Array<Metric | MetricWithRunId>): string {
-  const parts: string[] = new Array(metrics.length);
-  const quoted = new Map<string, string>();
-  const q = (s: string): string => {
-    let r = quoted.get(s);
-    if (r === undefined) quoted.set(s, (r = JSON.stringify(s)));
-    return r;
-  };
   for (let i = 0; i < metrics.length; i++) {
-    const m = metrics[i];
-    const runId = (m as MetricWithRunId).run_id;
-    parts[i] =
-      `{"key":${q(m.key)},"value":${jsonNumber(m.value)},"timestamp":${m.timestamp},"step":${m.step}` +
-      (runId === undefined ? '}' : `,"run_id":${q(runId)}}`);
+    if (!Number.isFinite(metrics[i].value)) return JSON.stringify(metrics, replacer);
   }
-  return `[${parts.join(',')}]`;
+  return JSON.stringify(metrics);
 }

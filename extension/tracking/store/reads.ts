@@ -1,7 +1,7 @@
 // Read paths of the tracking store, returning the REST contract's shapes.
 import { notFound } from '../errors';
 import type { DatasetInput, Experiment, KeyValue, Metric, MetricSummary, MetricWithRunId, Run, RunInfo, RunStatus } from '../rest/types';
-import type { Sqlite } from './sqlite';
+import type { Sqlite, SqlValue } from './sqlite';
 
 interface ExperimentRow {
   experiment_id: number;
@@ -69,63 +69,81 @@ export function readRunInfo(db: Sqlite, runUuid: string): RunInfo {
   return toRunInfo(row);
 }
 
-function latestMetrics(db: Sqlite, runId: number): Metric[] {
-  const rows = db.rows(
-    'SELECT k.key, l.value, l.is_nan, l.timestamp, l.step FROM latest_metrics l JOIN metric_keys k ON k.id = l.key_id WHERE l.run_id = ? ORDER BY k.key',
-    [runId],
-  );
-  return rows.map(([key, value, isNan, timestamp, step]) => ({
-    key: key as string,
-    value: isNan ? NaN : (value as number),
-    timestamp: timestamp as number,
-    step: step as number,
-  }));
+const IDS = 'SELECT value FROM json_each(?)';
+
+/** Groups rows by their first column (the internal run id). */
+function byRun<T>(rows: SqlValue[][], make: (row: SqlValue[]) => T): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const row of rows) {
+    const id = row[0] as number;
+    let list = out.get(id);
+    if (!list) out.set(id, (list = []));
+    list.push(make(row));
+  }
+  return out;
 }
 
-function datasetInputs(db: Sqlite, runId: number): DatasetInput[] {
-  const rows = db.all<{ dataset_id: number; name: string; digest: string; source_type: string; source: string; schema: string | null; profile: string | null }>(
-    `SELECT d.id AS dataset_id, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
-     FROM run_inputs i JOIN datasets d ON d.id = i.dataset_id WHERE i.run_id = ? ORDER BY d.id`,
-    [runId],
+function datasetInputs(db: Sqlite, idsJson: string): Map<number, DatasetInput[]> {
+  const tags = byRun(
+    db.rows(`SELECT run_id, dataset_id, name, value FROM input_tags WHERE run_id IN (${IDS}) ORDER BY run_id, dataset_id, name`, [idsJson]),
+    (r) => ({ dataset: r[1] as number, key: r[2] as string, value: r[3] as string }),
   );
-  return rows.map((r) => {
-    const input: DatasetInput = { dataset: { name: r.name, digest: r.digest, source_type: r.source_type, source: r.source } };
-    if (r.schema !== null) input.dataset.schema = r.schema;
-    if (r.profile !== null) input.dataset.profile = r.profile;
-    const tags = db.all<{ key: string; value: string }>(
-      'SELECT name AS key, value FROM input_tags WHERE run_id = ? AND dataset_id = ? ORDER BY name',
-      [runId, r.dataset_id],
-    );
-    if (tags.length) input.tags = tags;
-    return input;
+  return byRun(
+    db.rows(
+      `SELECT i.run_id, d.id, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
+       FROM run_inputs i JOIN datasets d ON d.id = i.dataset_id WHERE i.run_id IN (${IDS}) ORDER BY i.run_id, d.id`,
+      [idsJson],
+    ),
+    (r) => {
+      const input: DatasetInput = { dataset: { name: r[2] as string, digest: r[3] as string, source_type: r[4] as string, source: r[5] as string } };
+      if (r[6] !== null) input.dataset.schema = r[6] as string;
+      if (r[7] !== null) input.dataset.profile = r[7] as string;
+      const own = (tags.get(r[0] as number) ?? []).filter((t) => t.dataset === r[1]).map(({ key, value }) => ({ key, value }));
+      if (own.length) input.tags = own;
+      return input;
+    },
+  );
+}
+
+/** Loads whole runs for a list of internal ids with one query per table, keeping the given order. */
+export function readRunsByInternalIds(db: Sqlite, ids: number[]): Run[] {
+  if (ids.length === 0) return [];
+  const idsJson = JSON.stringify(ids);
+  const rows = new Map(db.all<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id IN (${IDS})`, [idsJson]).map((r) => [r.id, r]));
+  const metrics = byRun(
+    db.rows(`SELECT l.run_id, k.key, l.value, l.is_nan, l.timestamp, l.step FROM latest_metrics l JOIN metric_keys k ON k.id = l.key_id WHERE l.run_id IN (${IDS})`, [idsJson]),
+    (r): Metric => ({ key: r[1] as string, value: r[3] ? NaN : (r[2] as number), timestamp: r[4] as number, step: r[5] as number }),
+  );
+  const pair = (r: SqlValue[]): KeyValue => ({ key: r[1] as string, value: r[2] as string });
+  const params = byRun(db.rows(`SELECT run_id, key, value FROM params WHERE run_id IN (${IDS})`, [idsJson]), pair);
+  const tags = byRun(db.rows(`SELECT run_id, key, value FROM tags WHERE run_id IN (${IDS})`, [idsJson]), pair);
+  const datasets = datasetInputs(db, idsJson);
+  const modelInputs = byRun(db.rows(`SELECT run_id, model_id FROM model_inputs WHERE run_id IN (${IDS})`, [idsJson]), (r) => ({ model_id: r[1] as string }));
+  const outputs = byRun(db.rows(`SELECT run_id, model_id, step FROM model_outputs WHERE run_id IN (${IDS})`, [idsJson]), (r) => ({ model_id: r[1] as string, step: r[2] as number }));
+  return ids.flatMap((id) => {
+    const row = rows.get(id);
+    if (!row) return [];
+    const run: Run = { info: toRunInfo(row), data: {}, inputs: {} };
+    const m = metrics.get(id);
+    if (m) run.data.metrics = m.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const p = params.get(id);
+    if (p) run.data.params = p;
+    const t = tags.get(id);
+    if (t) run.data.tags = t;
+    const d = datasets.get(id);
+    if (d) run.inputs.dataset_inputs = d;
+    const mi = modelInputs.get(id);
+    if (mi) run.inputs.model_inputs = mi;
+    const o = outputs.get(id);
+    if (o) run.outputs = { model_outputs: o };
+    return [run];
   });
 }
 
-function assembleRun(db: Sqlite, row: RunRow): Run {
-  const metrics = latestMetrics(db, row.id);
-  const params = db.all<KeyValue>('SELECT key, value FROM params WHERE run_id = ?', [row.id]);
-  const tags = db.all<KeyValue>('SELECT key, value FROM tags WHERE run_id = ?', [row.id]);
-  const run: Run = { info: toRunInfo(row), data: {}, inputs: {} };
-  if (metrics.length) run.data.metrics = metrics;
-  if (params.length) run.data.params = params;
-  if (tags.length) run.data.tags = tags;
-  const datasets = datasetInputs(db, row.id);
-  if (datasets.length) run.inputs.dataset_inputs = datasets;
-  const modelInputs = db.all<{ model_id: string }>('SELECT model_id FROM model_inputs WHERE run_id = ?', [row.id]);
-  if (modelInputs.length) run.inputs.model_inputs = modelInputs;
-  const outputs = db.all<{ model_id: string; step: number }>('SELECT model_id, step FROM model_outputs WHERE run_id = ?', [row.id]);
-  if (outputs.length) run.outputs = { model_outputs: outputs };
-  return run;
-}
-
 export function readRun(db: Sqlite, runUuid: string): Run {
-  const row = db.get<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE run_uuid = ?`, [runUuid]);
+  const row = db.get<{ id: number }>('SELECT id FROM runs WHERE run_uuid = ?', [runUuid]);
   if (!row) throw notFound(`Run with id=${runUuid} not found`);
-  return assembleRun(db, row);
-}
-
-export function readRunsByInternalIds(db: Sqlite, ids: number[]): Run[] {
-  return ids.map((id) => assembleRun(db, db.get<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`, [id])!));
+  return readRunsByInternalIds(db, [row.id])[0];
 }
 
 /** Our extension: per metric key the latest point plus min, max and count, for the runs table. */
