@@ -9,7 +9,8 @@ const USAGE = `Usage: mlflow-workbench server [--store <dir>] [--host 127.0.0.1]
   --store   the store folder (default ./.mlflow)
   --host    a loopback address to bind (default 127.0.0.1)
   --port    the port (default 5000; 0 picks a free one)
-  --token   require 'Authorization: Bearer <token>' (what MLFLOW_TRACKING_TOKEN sends)`;
+  --token   require 'Authorization: Bearer <token>' (what MLFLOW_TRACKING_TOKEN sends)
+  --checkpoint-bytes  fold the journal into the database file once it holds this many bytes (default 64 MiB)`;
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -25,7 +26,9 @@ function parseArgs(argv: string[]): Record<string, string> {
 }
 
 async function serve(args: Record<string, string>): Promise<void> {
-  for (const k of Object.keys(args)) if (!['store', 'host', 'port', 'token'].includes(k)) throw new Error(`Unknown option --${k}.`);
+  for (const k of Object.keys(args)) if (!['store', 'host', 'port', 'token', 'checkpoint-bytes'].includes(k)) throw new Error(`Unknown option --${k}.`);
+  const checkpointBytes = args['checkpoint-bytes'] === undefined ? undefined : Number(args['checkpoint-bytes']);
+  if (checkpointBytes !== undefined && !(checkpointBytes > 0)) throw new Error('--checkpoint-bytes takes a positive number.');
   const host = args.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) throw new Error(`--host ${host} is not a loopback address; the server binds to loopback only.`);
   const port = Number(args.port ?? 5000);
@@ -33,7 +36,7 @@ async function serve(args: Record<string, string>): Promise<void> {
   const dir = resolve(args.store ?? '.mlflow');
   let store: TrackingStore;
   try {
-    store = await TrackingStore.open({ dir });
+    store = await TrackingStore.open({ dir, checkpointBytes });
   } catch (err) {
     if (err instanceof StoreOwnedError) {
       const o = err.owner;

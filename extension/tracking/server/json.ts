@@ -7,8 +7,10 @@ export function jsonNumber(v: number): string {
   return Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"';
 }
 
-function replacer(_key: string, v: unknown): unknown {
+function replacer(this: unknown, key: string, v: unknown): unknown {
   if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  // Protobuf JSON never emits an empty repeated field: a search with no hits is `{}`, not `{"runs":[]}`.
+  if (Array.isArray(v) && v.length === 0 && key !== '' && !Array.isArray(this)) return undefined;
   return v;
 }
 
