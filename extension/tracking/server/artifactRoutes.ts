@@ -76,6 +76,29 @@ export class ArtifactService {
     return undefined; // a remote artifact store: nothing local to list
   }
 
+  /** The UI's routes address artifacts by run and path instead of the proxy's `<exp>/<run>/…`. */
+  private locateRunArtifact(runId: string, path: string | undefined): string {
+    const info = this.store.getRunInfo(runId);
+    const sub = safeSegments(path ?? '');
+    if (sub.length === 0) throw invalidParameter("Missing value for required parameter 'path'.");
+    const target = this.runArtifactDir(info.artifact_uri, sub);
+    if (!target) throw invalidParameter(`The artifacts of run ${runId} are not stored on this server.`);
+    return target;
+  }
+
+  /** GET /get-artifact?run_uuid=&path= */
+  downloadRunArtifact(runId: string, path: string | undefined, res: ServerResponse): void {
+    this.sendFile(this.locateRunArtifact(runId, path), res);
+  }
+
+  /** POST /ajax-api/2.0/mlflow/upload-artifact?run_uuid=&path= (raw body, 10 MB at most, as in MLflow) */
+  async uploadRunArtifact(runId: string, path: string | undefined, req: IncomingMessage): Promise<object> {
+    const target = this.locateRunArtifact(runId, path);
+    mkdirSync(join(target, '..'), { recursive: true });
+    await this.writeStream(target, req, 10 * 1024 * 1024);
+    return {};
+  }
+
   list(relPath: string): { files?: FileInfo[] } {
     const { target } = this.locate(relPath);
     const files = listDir(target, '').map((f) => ({ ...f, path: basename(f.path) }));
@@ -88,6 +111,12 @@ export class ArtifactService {
     mkdirSync(join(target, '..'), { recursive: true });
     // Re-check now that the parents exist, then write beside the target and rename: readers never see half a file.
     this.locate(relPath);
+    await this.writeStream(target, req, this.maxUploadBytes);
+    return {};
+  }
+
+  /** Streams a body into `<target>.<random>.part`, then renames it over the target: no half-written files. */
+  private async writeStream(target: string, req: IncomingMessage, limit: number): Promise<void> {
     const part = `${target}.${randomBytes(6).toString('hex')}.part`;
     const out = createWriteStream(part, { flags: 'wx', mode: 0o644 });
     let size = 0;
@@ -103,10 +132,10 @@ export class ArtifactService {
       };
       req.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > this.maxUploadBytes) {
+        if (size > limit) {
           req.unpipe(out);
           req.resume();
-          fail(invalidParameter(`Artifact exceeds the upload limit of ${this.maxUploadBytes} bytes.`));
+          fail(invalidParameter(`Artifact exceeds the upload limit of ${limit} bytes.`));
         }
       });
       req.on('error', fail);
@@ -115,13 +144,15 @@ export class ArtifactService {
       req.pipe(out);
     });
     renameSync(part, target);
-    return {};
   }
 
   download(relPath: string, res: ServerResponse): void {
-    const { target } = this.locate(relPath);
+    this.sendFile(this.locate(relPath).target, res);
+  }
+
+  private sendFile(target: string, res: ServerResponse): void {
     const st = statSync(target, { throwIfNoEntry: false });
-    if (!st || !st.isFile()) throw notFound(`File not found: ${relPath}`);
+    if (!st || !st.isFile()) throw notFound(`File not found: ${basename(target)}`);
     const name = basename(target);
     res.writeHead(200, {
       'Content-Type': contentType(name),

@@ -100,6 +100,14 @@ function parseJsonBody(req: IncomingMessage, body: Buffer): Record<string, unkno
   return parsed as Record<string, unknown>;
 }
 
+function requiredQuery(url: URL, ...names: string[]): string {
+  for (const n of names) {
+    const v = url.searchParams.get(n);
+    if (v) return v;
+  }
+  throw invalidParameter(`Missing value for required parameter '${names[0]}'.`);
+}
+
 export async function startTrackingServer(options: TrackingServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) throw new Error(`Refusing to listen on ${host}: the tracking server binds to loopback only.`);
@@ -165,6 +173,12 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
     if (path === '/api/3.0/mlflow/server-info') return reply(res, { store_type: 'SqlStore', workspaces_enabled: false });
 
     if (path.startsWith(ARTIFACTS_PREFIX)) return handleArtifacts(req, res, method, path.slice(ARTIFACTS_PREFIX.length), url);
+    if (path === '/get-artifact' && method === 'GET') {
+      return artifacts.downloadRunArtifact(requiredQuery(url, 'run_uuid', 'run_id'), url.searchParams.get('path') ?? undefined, res);
+    }
+    if (path === '/ajax-api/2.0/mlflow/upload-artifact' && method === 'POST') {
+      return reply(res, await artifacts.uploadRunArtifact(requiredQuery(url, 'run_uuid', 'run_id'), url.searchParams.get('path') ?? undefined, req));
+    }
 
     const prefix = API_PREFIXES.find((p) => path.startsWith(p));
     const route: Route | undefined = prefix ? routes.get(path.slice(prefix.length)) : undefined;
