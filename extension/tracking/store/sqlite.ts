@@ -90,15 +90,16 @@ export class Sqlite {
     this.db.exec(sql);
   }
 
-  /** Runs fn inside a transaction; any throw rolls everything back. */
+  /** Runs fn atomically; any throw rolls its changes back. A savepoint, so it nests inside open transactions. */
   transaction<T>(fn: () => T): T {
-    this.db.exec('BEGIN');
+    this.run('SAVEPOINT tx');
     try {
       const result = fn();
-      this.db.exec('COMMIT');
+      this.run('RELEASE tx');
       return result;
     } catch (err) {
-      this.db.exec('ROLLBACK');
+      this.run('ROLLBACK TO tx');
+      this.run('RELEASE tx');
       throw err;
     }
   }

@@ -52,6 +52,7 @@ export class StoreOwnedError extends Error {
 }
 
 export const DEFAULT_EXPERIMENT_ID = '0';
+const PAGE_SIZE = 16384;
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 
 function parseExperimentId(id: unknown): number {
@@ -76,6 +77,7 @@ export class TrackingStore {
   private lsn: number;
   private checkpointing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private batchTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly now: () => number;
   readonly artifactRoot: string;
@@ -120,7 +122,9 @@ export class TrackingStore {
       const SQL = await loadSqlJs();
       const checkpoint = join(dir, CHECKPOINT_FILE);
       const db = new Sqlite(existsSync(checkpoint) ? new SQL.Database(readFileSync(checkpoint)) : new SQL.Database());
-      db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;');
+      // Large pages: sql.js copies each dirty page into its in-memory file on commit, and metric ingest
+      // appends in clusters, so fewer, bigger pages roughly double ingest (page_size only takes on a new file).
+      db.exec(`PRAGMA page_size = ${PAGE_SIZE}; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;`);
       migrate(db);
       const lsn = Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'lsn'")?.value ?? 0);
       const generations = journalGenerations(dir);
@@ -173,15 +177,36 @@ export class TrackingStore {
 
   private commit(op: Op): Promise<void> {
     if (this.closed) throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'The tracking store is closed.');
+    // Durability comes from the journal, not from SQLite: ops run as savepoints inside a longer SQLite
+    // transaction, so sql.js copies dirty pages into its in-memory file once per batch instead of per op.
+    this.beginBatch();
+    this.db.run('SAVEPOINT op');
     try {
-      this.db.transaction(() => applyOp(this.db, this.keys, op));
+      applyOp(this.db, this.keys, op);
+      this.db.run('RELEASE op');
     } catch (err) {
+      this.db.run('ROLLBACK TO op');
+      this.db.run('RELEASE op');
       this.keys.reset();
       throw err;
     }
     const durable = this.journal.append({ lsn: ++this.lsn, op });
     if (this.journal.size > (this.options.checkpointBytes ?? 64 * 1024 * 1024)) void this.checkpoint().catch(() => undefined);
     return durable;
+  }
+
+  private beginBatch(): void {
+    if (this.batchTimer) return;
+    this.db.run('BEGIN');
+    this.batchTimer = setTimeout(() => this.endBatch(), 20);
+  }
+
+  /** Commits the SQLite transaction that groups recent ops (before exports and on close). */
+  private endBatch(): void {
+    if (!this.batchTimer) return;
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    this.db.run('COMMIT');
   }
 
   /** Writes a full image of the database and drops the journals it covers. */
@@ -196,6 +221,7 @@ export class TrackingStore {
     const previous = this.journal;
     this.generation += 1;
     this.journal = Journal.open<Op>(journalPath(this.dir, this.generation));
+    this.endBatch();
     this.db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('lsn', ?)", [String(this.lsn)]);
     const image = this.db.db.export();
     await previous.close();
@@ -207,6 +233,7 @@ export class TrackingStore {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
     await this.checkpoint();
+    this.endBatch();
     this.closed = true;
     await this.journal.close();
     this.db.close();
