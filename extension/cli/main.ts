@@ -41,7 +41,7 @@ async function serve(args: Record<string, string>): Promise<void> {
     if (err instanceof StoreOwnedError) {
       const o = err.owner;
       const where = o.port ? ` It serves http://${o.host ?? '127.0.0.1'}:${o.port}; use that tracking URI instead.` : '';
-      throw new Error(`The store ${dir} is in use by process ${o.pid}.${where}`);
+      throw new Error(`The store ${dir} is in use by process ${o.pid}.${where}`, { cause: err });
     }
     throw err;
   }

@@ -24,7 +24,8 @@ export const LIMITS = {
   bulkIntervalMaxResults: 2500,
 } as const;
 
-const KEY_CHARS = /^[/\w.\- :]*$/u;
+// Python's `\w` on str patterns is Unicode-aware (letters, numbers, '_'); JS `\w` is ASCII-only even with /u.
+const KEY_CHARS = /^[/\p{L}\p{N}_.\- :]*$/u;
 const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
 
 function normalisesToItself(key: string): boolean {

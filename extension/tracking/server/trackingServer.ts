@@ -165,6 +165,12 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
       res.setHeader('WWW-Authenticate', 'Bearer realm="mlflow-workbench"');
       return sendError(res, new MlflowError('UNAUTHENTICATED', 'Missing or invalid token. Set MLFLOW_TRACKING_TOKEN to the token of this tracking server.'));
     }
+    // WHATWG URL parsing silently resolves `..`/`.` segments (also as %2e) and turns `\` into `/`, re-targeting
+    // the request; refuse them as MLflow does (no client sends them) instead of serving another path.
+    const rawPath = (req.url ?? '/').split('?')[0];
+    if (rawPath.includes('\\') || /(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rawPath)) {
+      throw invalidParameter(`Invalid path: '${rawPath}'. Dot segments and backslashes are not allowed in request paths.`);
+    }
     const method = req.method ?? 'GET';
     if (path === '/version') {
       res.writeHead(200, { 'Content-Type': 'text/plain' });

@@ -430,13 +430,7 @@ export class TrackingStore {
     if (typeof model !== 'object' || model === null || Array.isArray(model)) throw invalidParameter("Malformed model info. 'model_json' must be a JSON object.");
     const runRow = findRun(this.db, run);
     const current = this.db.get<{ value: string }>('SELECT value FROM tags WHERE run_id = ? AND key = ?', [runRow.id, LOGGED_MODELS_TAG]);
-    let history: unknown[] = [];
-    try {
-      history = current ? (JSON.parse(current.value) as unknown[]) : [];
-      if (!Array.isArray(history)) history = [];
-    } catch {
-      history = [];
-    }
+    const history = parseJsonList(current?.value);
     history.push(model);
     await this.commit({ t: 'logBatch', run, metrics: [], params: [], tags: [[LOGGED_MODELS_TAG, JSON.stringify(history)]] });
   }
@@ -562,6 +556,17 @@ export class TrackingStore {
   /** Internal id of an active or deleted run; for the artifact confinement check. */
   runExperiment(runId: string): string | undefined {
     return this.db.get<{ experiment_id: number }>('SELECT experiment_id FROM runs WHERE run_uuid = ?', [runId])?.experiment_id?.toString();
+  }
+}
+
+/** A JSON list kept in a tag; anything else (absent, corrupt) starts a new list. */
+function parseJsonList(text: string | undefined): unknown[] {
+  if (text === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
   }
 }
 
