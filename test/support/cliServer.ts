@@ -24,7 +24,10 @@ export interface CliServer {
   /** Everything the process printed so far. */
   stdout(): string;
   stderr(): string;
-  /** SIGTERM (SIGKILL after a grace period), then removes the temp folder unless `keep` is set. Idempotent. */
+  /**
+   * SIGTERM (SIGKILL after a grace period) and the exit code; then removes the temp folder unless `keep` is set
+   * (a kept folder is still removed by a later stop() or when the test process exits). Idempotent.
+   */
   stop(opts?: { keep?: boolean }): Promise<number | null>;
   /** SIGKILL, like a crash; the store is left on disk for inspection (stop() still removes it). */
   kill9(): Promise<void>;
@@ -162,7 +165,7 @@ export async function startCliServer(options: StartOptions = {}): Promise<CliSer
   }
 
   const port = Number(new URL(url).port);
-  let stopped: Promise<number | null> | undefined;
+  let terminating: Promise<number | null> | undefined;
   return {
     url,
     port,
@@ -172,22 +175,23 @@ export async function startCliServer(options: StartOptions = {}): Promise<CliSer
     proc,
     stdout: () => stdout,
     stderr: () => stderr,
-    stop(opts) {
-      stopped ??= (async () => {
-        let code: number | null = proc.exitCode;
+    async stop(opts) {
+      terminating ??= (async () => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+        proc.kill('SIGTERM');
+        const code = await waitForExit(proc, 10_000);
         if (proc.exitCode === null && proc.signalCode === null) {
-          proc.kill('SIGTERM');
-          code = await waitForExit(proc, 10_000);
-          if (proc.exitCode === null && proc.signalCode === null) {
-            proc.kill('SIGKILL');
-            await waitForExit(proc, 5_000);
-          }
+          proc.kill('SIGKILL');
+          await waitForExit(proc, 5_000);
         }
-        if (!opts?.keep) removeTemp();
-        cleanups.delete(emergency);
         return code;
       })();
-      return stopped;
+      const code = await terminating;
+      if (!opts?.keep) {
+        removeTemp();
+        cleanups.delete(emergency);
+      }
+      return code;
     },
     async kill9() {
       if (proc.exitCode === null && proc.signalCode === null) {

@@ -293,7 +293,8 @@ export class MlflowRestClient {
   readonly apiPrefix: string;
   activeExperimentId: string | undefined;
   private readonly runStack: string[] = [];
-  private readonly artifactUris = new Map<string, string>();
+  /** The client's per-run artifact repository cache (utils._artifact_repos_cache), filled by a runs/get. */
+  private readonly artifactRepos = new Map<string, string>();
   private readonly now: () => number;
 
   constructor(readonly options: ClientOptions) {
@@ -437,7 +438,6 @@ export class MlflowRestClient {
 
   async getRun(runId: string): Promise<Run> {
     const { run } = await this.get<{ run: Run }>('runs/get', { run_uuid: runId, run_id: runId });
-    this.artifactUris.set(runId, run.info.artifact_uri);
     return parseRun(run);
   }
 
@@ -477,7 +477,6 @@ export class MlflowRestClient {
     if (opts.runName) body.run_name = opts.runName;
     const { run } = await this.post<{ run: Run }>('runs/create', body);
     this.runStack.push(run.info.run_id);
-    this.artifactUris.set(run.info.run_id, run.info.artifact_uri);
     return parseRun(run);
   }
 
@@ -574,13 +573,16 @@ export class MlflowRestClient {
 
   // ---- artifacts ----------------------------------------------------------------------------------------
 
-  /** The artifact repository URL the Python client derives from a run's `mlflow-artifacts:` artifact_uri. */
+  /**
+   * The artifact repository URL the Python client derives from a run's `mlflow-artifacts:` artifact_uri: the
+   * first artifact call for a run does a runs/get, later ones use the cached repository.
+   */
   async artifactRepoUrl(runId?: string): Promise<string> {
     const id = this.runIdOr(runId);
-    let uri = this.artifactUris.get(id);
+    let uri = this.artifactRepos.get(id);
     if (uri === undefined) {
-      await this.getRun(id); // cached per run, like the client's artifact repository
-      uri = this.artifactUris.get(id)!;
+      uri = (await this.getRun(id)).info.artifact_uri;
+      this.artifactRepos.set(id, uri);
     }
     const m = /^mlflow-artifacts:(?:\/\/([^/]+))?(\/.*)$/.exec(uri);
     if (!m) throw new Error(`not an mlflow-artifacts URI: ${uri}`);

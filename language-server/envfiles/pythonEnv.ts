@@ -1,0 +1,75 @@
+// python_env.yaml, read by MLflow's PythonEnv: exactly `python`, `build_dependencies` and
+// `dependencies`; anything else makes environment creation fail.
+import { DiagnosticSink, span } from '../shared/diagnostics';
+import type { AnalysisDiagnostic, QuickFix } from '../shared/diagnostics';
+import { describe, entries, isMap, isNull, isScalar, isSeq, isString, nodeSpan, parseYaml, resolve } from '../shared/yamlTree';
+import type { Entry, YamlDoc } from '../shared/yamlTree';
+import { closest } from '../shared/suggest';
+
+export const PYTHON_ENV_KEYS: Record<string, string> = {
+  python: 'Python version, as a quoted string (e.g. "3.10.12"). Without it MLflow uses the current Python version.',
+  build_dependencies: 'Packages installed first, with pip (e.g. `pip`, `setuptools`, `wheel==0.41.2`).',
+  dependencies: 'pip requirement lines installed into the environment (e.g. `mlflow==2.14.1`, `-r requirements.txt`).',
+};
+
+export function analyzePythonEnv(text: string): AnalysisDiagnostic[] {
+  const sink = new DiagnosticSink(text);
+  check(text, sink);
+  sink.keepOnlySyntaxErrorsIfAny();
+  return sink.items;
+}
+
+function check(text: string, sink: DiagnosticSink): void {
+  const doc = parseYaml(text, sink);
+  const root = resolve(doc.contents, doc);
+  if (isNull(root)) {
+    if (!doc.errors.length) sink.error('empty-env-file', 'python_env.yaml is empty: MLflow fails creating the environment (PythonEnv needs a mapping).', span(0, 0));
+    return;
+  }
+  if (!isMap(root)) {
+    sink.error('root-not-mapping', `python_env.yaml must be a mapping, not ${describe(root)}; MLflow fails creating the environment.`, nodeSpan(root));
+    return;
+  }
+  const known = Object.keys(PYTHON_ENV_KEYS);
+  for (const e of entries(root, doc)) {
+    if (e.key === null || !known.includes(e.key)) {
+      const suggestion = e.key === null ? undefined : closest(e.key, known);
+      const fixes: QuickFix[] = suggestion ? [{ title: `Change to '${suggestion}'`, preferred: true, edits: [{ span: e.keySpan, newText: suggestion }] }] : [];
+      sink.error('python-env-unknown-key', `python_env.yaml allows only python, build_dependencies and dependencies; MLflow fails on '${e.key}' (unexpected keyword argument)${suggestion ? `. Did you mean '${suggestion}'?` : '.'}`, e.keySpan, { fixes });
+      continue;
+    }
+    if (e.key === 'python') checkPython(text, e, sink);
+    else checkRequirementList(doc, e, sink);
+  }
+}
+
+function checkPython(text: string, e: Entry, sink: DiagnosticSink): void {
+  if (isNull(e.value) || isString(e.value)) return;
+  const source = text.slice(e.valueSpan.start, e.valueSpan.end);
+  if (isScalar(e.value) && typeof e.value.value === 'number') {
+    const read = String(e.value.value);
+    const lost = read !== source.trim();
+    sink.error(
+      'python-version-not-string',
+      `Unquoted, ${source} is the number ${read}${lost ? `, not the version ${source}` : ''}; MLflow requires a string ("\`python\` must be a string"). Quote it: "${source}".`,
+      e.valueSpan,
+      { fixes: [{ title: `Quote the version: "${source}"`, preferred: true, edits: [{ span: e.valueSpan, newText: `"${source}"` }] }] },
+    );
+    return;
+  }
+  sink.error('python-version-not-string', `'python' must be a version string such as "3.10.12", not ${describe(e.value)}; MLflow fails creating the environment.`, e.valueSpan);
+}
+
+function checkRequirementList(doc: YamlDoc, e: Entry, sink: DiagnosticSink): void {
+  if (isNull(e.value)) return;
+  if (!isSeq(e.value)) {
+    sink.error('dependencies-not-list', `'${e.key}' must be a list of pip requirements, not ${describe(e.value)}; MLflow fails creating the environment.`, e.valueSpan);
+    return;
+  }
+  for (const item of e.value.items) {
+    const node = resolve(item, doc);
+    if (!isString(node)) {
+      sink.error('dependency-not-string', `Each requirement must be a string such as "scikit-learn==1.5.0", not ${describe(node)}; MLflow fails writing the requirements file.`, nodeSpan(node, e.valueSpan));
+    }
+  }
+}

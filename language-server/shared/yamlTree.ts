@@ -1,0 +1,221 @@
+// YAML access shared by every analyser. MLflow reads these files with PyYAML's safe_load, which
+// implements YAML 1.1 (`on` is true, `3.10` is the float 3.1, duplicate keys keep the last value),
+// so we parse with the same schema and expose helpers that follow PyYAML's choices.
+import { parseDocument, isAlias, isMap, isScalar, isSeq, Scalar } from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { DiagnosticSink, span } from './diagnostics';
+import type { Span } from './diagnostics';
+
+export type YamlDoc = Document.Parsed;
+
+export interface Entry {
+  /** The key as PyYAML would compare it (scalar keys only; complex keys are null). */
+  key: string | null;
+  keyNode: Node | null;
+  /** The value with aliases resolved; null when the key has no value at all. */
+  value: Node | null;
+  pair: Pair;
+  keySpan: Span;
+  /** The value's span, or an empty span right after the key when the value is missing. */
+  valueSpan: Span;
+}
+
+const MAX_DEPTH = 200;
+
+/**
+ * Deeper documents are refused before parsing: the yaml parser recurses per level, and near the
+ * stack limit V8 can abort the whole process (a fatal RegExp compiler OOM, not a catchable error).
+ * PyYAML gives up with RecursionError far earlier anyway.
+ */
+export const MAX_NESTING = 256;
+
+/** Parses like PyYAML's safe_load would read it; too deeply nested text yields an empty document. */
+export function parseYamlSafely(text: string): { doc: YamlDoc; tooDeep: boolean } {
+  const tooDeep = nestingDepth(text) > MAX_NESTING;
+  const doc = parseDocument(tooDeep ? '' : text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  return { doc, tooDeep };
+}
+
+/** An upper bound of the nesting depth: indentation levels + inline `- ` items + flow brackets. */
+export function nestingDepth(text: string): number {
+  const indents: number[] = [];
+  let flow = 0;
+  let max = 0;
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    let i = lineStart;
+    while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
+    if (i < lineEnd && text[i] !== '#') {
+      const indent = i - lineStart;
+      while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
+      indents.push(indent);
+      let inline = 0;
+      for (let j = i; j < lineEnd; j++) {
+        const c = text[j];
+        if (c === '[' || c === '{') flow++;
+        else if ((c === ']' || c === '}') && flow > 0) flow--;
+        else if ((c === '-' || c === '?' || c === ':') && (text[j + 1] === ' ' || j + 1 === lineEnd)) inline++;
+      }
+      max = Math.max(max, indents.length + inline + flow);
+    }
+    lineStart = lineEnd + 1;
+  }
+  return max;
+}
+
+export function parseYaml(text: string, sink: DiagnosticSink): YamlDoc {
+  const { doc, tooDeep } = parseYamlSafely(text);
+  if (tooDeep) {
+    sink.error('yaml-syntax', `YAML nested more than ${MAX_NESTING} levels deep: not analysed; MLflow's YAML loader fails on it (RecursionError).`, span(0, Math.min(text.length, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))));
+  }
+  for (const e of doc.errors) {
+    const [start, end] = e.pos;
+    sink.error('yaml-syntax', `YAML syntax error: ${firstLine(e.message)}. MLflow's YAML loader rejects the file.`, widen(text, start, end));
+  }
+  for (const w of doc.warnings) {
+    const [start, end] = w.pos;
+    // safe_load refuses tags it does not know (e.g. !!python/object), so the whole file fails.
+    if (w.code === 'TAG_RESOLVE_FAILED') sink.error('yaml-syntax', `${firstLine(w.message)}: MLflow's YAML loader (safe_load) rejects unknown tags.`, widen(text, start, end));
+    else sink.warning('yaml-warning', `${firstLine(w.message)}.`, widen(text, start, end));
+  }
+  reportDuplicateKeys(doc, sink);
+  return doc;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0].replace(/\.$/, '');
+}
+
+/** The parser reports a point; underline the word there (or one character) so it is visible. */
+function widen(text: string, start: number, end: number): Span {
+  if (end > start + 1) return span(start, end);
+  if (start >= text.length) return span(Math.max(0, text.length - 1), text.length);
+  const word = /^[\w.-]+/.exec(text.slice(start, start + 200));
+  return span(start, start + (word ? word[0].length : 1));
+}
+
+export function nodeSpan(node: Node | null | undefined, fallback: Span = { start: 0, end: 0 }): Span {
+  const r = node?.range;
+  return r ? span(r[0], r[1]) : fallback;
+}
+
+export function resolve(node: unknown, doc: YamlDoc): Node | null {
+  let current = node;
+  for (let hops = 0; isAlias(current) && hops < 16; hops++) current = current.resolve(doc) ?? null;
+  if (isAlias(current)) return null;
+  return (current as Node | null) ?? null;
+}
+
+/** True for a missing value and for YAML null (`~`, `null`, empty). */
+export function isNull(node: Node | null): boolean {
+  return node === null || (isScalar(node) && node.value === null);
+}
+
+export function isString(node: Node | null): node is Scalar<string> {
+  return isScalar(node) && typeof node.value === 'string';
+}
+
+export function stringValue(node: Node | null): string | undefined {
+  return isString(node) ? node.value : undefined;
+}
+
+/** Python-ish name of a node's type, for messages. */
+export function describe(node: Node | null): string {
+  if (isNull(node)) return 'null';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (typeof v === 'string') return 'a string';
+    if (typeof v === 'boolean') return 'a boolean';
+    if (typeof v === 'number' || typeof v === 'bigint') return Number.isInteger(Number(v)) ? 'an integer' : 'a number';
+    if (v instanceof Date) return 'a timestamp';
+  }
+  return 'a value';
+}
+
+/** JSON text of a YAML node, or undefined when YAML cannot convert it (bad merges, cycles). */
+export function safeJson(node: Node): string | undefined {
+  try {
+    return JSON.stringify(node.toJSON());
+  } catch {
+    return undefined;
+  }
+}
+
+function keyString(key: unknown): string | null {
+  if (isScalar(key)) return key.value === null ? 'null' : String(key.value);
+  return null;
+}
+
+/** Entries of a mapping in source order, with `<<` merge keys expanded before the map's own keys. */
+export function entries(map: YAMLMap, doc: YamlDoc, depth = 0): Entry[] {
+  const out: Entry[] = [];
+  for (const pair of map.items) {
+    const keyNode = (pair.key ?? null) as Node | null;
+    const key = keyString(keyNode);
+    const keySpan = nodeSpan(keyNode, span(0, 0));
+    const rawValue = (pair.value ?? null) as Node | null;
+    const value = resolve(rawValue, doc);
+    if (key === '<<' && depth < 8) {
+      const sources = isSeq(value) ? value.items.map((i) => resolve(i, doc)) : [value];
+      for (const source of sources) if (isMap(source)) out.unshift(...entries(source, doc, depth + 1));
+      continue;
+    }
+    const valueSpan = rawValue?.range ? span(rawValue.range[0], rawValue.range[1]) : span(keySpan.end, keySpan.end);
+    out.push({ key, keyNode, value, pair, keySpan, valueSpan });
+  }
+  return out;
+}
+
+/** Entries keyed by name, the last duplicate winning as in PyYAML. */
+export function entryMap(map: YAMLMap, doc: YamlDoc): Map<string, Entry> {
+  const result = new Map<string, Entry>();
+  for (const e of entries(map, doc)) if (e.key !== null) result.set(e.key, e);
+  return result;
+}
+
+function reportDuplicateKeys(doc: YamlDoc, sink: DiagnosticSink): void {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 0 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (depth > MAX_DEPTH) continue;
+    if (isMap(node)) {
+      const last = new Map<string, Pair>();
+      for (const pair of node.items) {
+        const key = keyString(pair.key);
+        if (key !== null && key !== '<<') last.set(key, pair);
+      }
+      for (const pair of node.items) {
+        const key = keyString(pair.key);
+        if (key === null || key === '<<') continue;
+        const winner = last.get(key)!;
+        if (winner !== pair) {
+          sink.warning('duplicate-key', `Duplicate key '${key}': MLflow's YAML loader keeps only the last one, so this value is ignored.`, nodeSpan(pair.key as Node, span(0, 0)), { unnecessary: false });
+        }
+      }
+      for (const pair of node.items) {
+        stack.push({ node: pair.key, depth: depth + 1 }, { node: pair.value, depth: depth + 1 });
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+}
+
+/** The text range that removes a whole `key: value` entry, including its lines when it stands alone on them. */
+export function entryRemovalSpan(text: string, entry: Entry): Span {
+  const start = entry.keySpan.start;
+  const valueEnd = Math.max(entry.valueSpan.end, entry.keySpan.end);
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (text.slice(lineStart, start).trim() !== '') return span(start, valueEnd);
+  // Block values may already end with their newline.
+  if (text[valueEnd - 1] === '\n') return span(lineStart, valueEnd);
+  const newline = text.indexOf('\n', valueEnd);
+  return span(lineStart, newline === -1 ? text.length : newline + 1);
+}
+
+export { isMap, isSeq, isScalar, Scalar };
+export type { Node, YAMLMap, Pair };
