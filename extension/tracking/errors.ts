@@ -23,7 +23,9 @@ const STATUS: Record<ErrorCode, number> = {
   ENDPOINT_NOT_FOUND: 404,
   PERMISSION_DENIED: 403,
   UNAUTHENTICATED: 401,
-  INVALID_STATE: 500,
+  // MLflow answers INVALID_STATE with 500, which its Python client retries for minutes; the state is
+  // predictable, so we keep the code and answer 400.
+  INVALID_STATE: 400,
   INTERNAL_ERROR: 500,
   NOT_IMPLEMENTED: 501,
   TEMPORARILY_UNAVAILABLE: 503,

@@ -307,3 +307,9 @@ test('no request in this file was answered with a 5xx, and the server is still h
   assert.equal((await getRun(runId)).info.run_id, runId);
   assert.equal(server.proc.exitCode, null, 'the server process is still running');
 });
+
+test('renaming a deleted experiment keeps MLflow\'s INVALID_STATE code but answers 400, so clients do not retry', async () => {
+  const id = (await c.post<{ experiment_id: string }>('experiments/create', { name: 'to-rename-deleted' })).experiment_id;
+  await c.deleteExperiment(id);
+  assertError(await post('experiments/update', { experiment_id: id, new_name: 'renamed' }), 400, 'INVALID_STATE', 'rename a deleted experiment');
+});
