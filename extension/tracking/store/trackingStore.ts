@@ -53,6 +53,8 @@ export class StoreOwnedError extends Error {
 
 export const DEFAULT_EXPERIMENT_ID = '0';
 const PAGE_SIZE = 16384;
+/** How long ops accumulate in one SQLite transaction: each commit rewrites every page the window dirtied. */
+const BATCH_WINDOW_MS = 250;
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 
 function parseExperimentId(id: unknown): number {
@@ -79,7 +81,8 @@ export class TrackingStore {
   private timer: NodeJS.Timeout | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  private readonly now: () => number;
+  /** The store's clock; the registry (extension/registry) stamps its ops with it too. */
+  readonly now: () => number;
   readonly artifactRoot: string;
   readonly artifactsDir: string;
 
@@ -198,7 +201,7 @@ export class TrackingStore {
   private beginBatch(): void {
     if (this.batchTimer) return;
     this.db.run('BEGIN');
-    this.batchTimer = setTimeout(() => this.endBatch(), 20);
+    this.batchTimer = setTimeout(() => this.endBatch(), BATCH_WINDOW_MS);
   }
 
   /** Commits the SQLite transaction that groups recent ops (before exports and on close). */
@@ -207,6 +210,14 @@ export class TrackingStore {
     clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     this.db.run('COMMIT');
+  }
+
+  /**
+   * Applies and journals an op built elsewhere in the same store (the model registry, extension/registry);
+   * resolves once it is durable, exactly like the store's own writes.
+   */
+  commitOp(op: Op): Promise<void> {
+    return this.commit(op);
   }
 
   /** Writes a full image of the database and drops the journals it covers. */
