@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrackingStore } from '../../../extension/tracking/store/trackingStore';
 import { MlflowError } from '../../../extension/tracking/errors';
+import { SCHEMA_VERSION } from '../../../extension/tracking/store/schema';
 
 async function withStore(fn: (store: TrackingStore, dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mwb-store-'));
@@ -153,7 +154,8 @@ test('schema version is recorded and a newer store is refused with a clear messa
   const dir = mkdtempSync(join(tmpdir(), 'mwb-store-'));
   try {
     const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0 });
-    assert.equal(store.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")!.value, '1');
+    assert.equal(store.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")!.value, String(SCHEMA_VERSION));
+    assert.ok(SCHEMA_VERSION >= 1);
     store.db.run("UPDATE meta SET value = '999' WHERE key = 'schema_version'");
     await store.close();
     await assert.rejects(TrackingStore.open({ dir }), /newer MLflow Workbench \(schema 999/);
