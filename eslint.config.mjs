@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The pure core must never depend on the editor.
-    files: ['extension/tracking/**/*.ts', 'extension/cli/**/*.ts', 'language-server/**/*.ts'],
+    files: ['extension/tracking/**/*.ts', 'extension/registry/**/*.ts', 'extension/cli/**/*.ts', 'language-server/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core is editor-free; wire it in extension/*/vscode glue instead.' }] }] },
   },
 );

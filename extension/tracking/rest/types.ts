@@ -148,3 +148,67 @@ export interface Page<T> {
   items: T[];
   next_page_token?: string;
 }
+
+// ---- Model Registry (/api/2.0/mlflow/registered-models/…, model-versions/…) ----
+
+/** The public stages; `Deleted_Internal` (soft-deleted versions) never leaves the store. */
+export type ModelVersionStage = 'None' | 'Staging' | 'Production' | 'Archived';
+export const MODEL_VERSION_STAGES: readonly ModelVersionStage[] = ['None', 'Staging', 'Production', 'Archived'];
+export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
+
+export interface ModelVersionTag {
+  key: string;
+  value: string;
+}
+
+export interface ModelVersion {
+  name: string;
+  /** A string on the wire, an integer in the store. */
+  version: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  user_id?: string;
+  current_stage: ModelVersionStage;
+  description?: string;
+  source?: string;
+  run_id?: string;
+  status: ModelVersionStatus;
+  status_message?: string;
+  tags?: ModelVersionTag[];
+  run_link?: string;
+  aliases?: string[];
+}
+
+export interface RegisteredModelAlias {
+  alias: string;
+  version: string;
+}
+
+export interface RegisteredModel {
+  name: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+  user_id?: string;
+  description?: string;
+  /** Per stage, the highest live version in it. */
+  latest_versions?: ModelVersion[];
+  tags?: KeyValue[];
+  aliases?: RegisteredModelAlias[];
+}
+
+/** Our extension (GET /api/2.0/mlflow-workbench/registered-models/audit): one recorded registry mutation. */
+export interface RegistryAuditEntry {
+  id: number;
+  /** Epoch milliseconds. */
+  timestamp: number;
+  /** Who: the Basic-auth user name, the X-MLflow-Workbench-User header, or the server's OS user. */
+  user: string;
+  user_source: 'basic-auth' | 'header' | 'os';
+  /** The RPC that made the change, e.g. `transitionModelVersionStage`. */
+  action: string;
+  /** The model's name when the change was made. */
+  name: string;
+  version?: string;
+  before?: Record<string, unknown>;
+  after?: Record<string, unknown>;
+}

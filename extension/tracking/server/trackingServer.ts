@@ -10,11 +10,17 @@ import { ArtifactService } from './artifactRoutes';
 import { Fields, parseQuery } from './fields';
 import { toJson } from './json';
 import { trackingRoutes, type Reply, type Route } from './trackingRoutes';
+import { safeSegments } from './artifactPaths';
+import { actorFromHeaders } from '../../registry/audit';
+import { RegistryStore } from '../../registry/registryStore';
+import { registryRoutes, workbenchRoutes, type RegistryRoute } from '../../registry/registryRoutes';
 
 export const SERVER_VERSION = '3.7.0';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
 const ARTIFACTS_PREFIX = '/api/2.0/mlflow-artifacts/';
+/** Our own RPCs (e.g. the registry audit trail), beside MLflow's. */
+const WORKBENCH_PREFIXES = ['/api/2.0/mlflow-workbench/', '/ajax-api/2.0/mlflow-workbench/'];
 
 export interface TrackingServerOptions {
   store: TrackingStore;
@@ -113,6 +119,10 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   if (!isLoopbackHost(host)) throw new Error(`Refusing to listen on ${host}: the tracking server binds to loopback only.`);
   const store = options.store;
   const routes = trackingRoutes(store);
+  // The model registry shares the store's database and journal (extension/registry).
+  const registry = new RegistryStore(store);
+  const registryRouteMap = registryRoutes(registry);
+  const workbenchRouteMap = workbenchRoutes(registry);
   const artifacts = new ArtifactService(store);
   const maxBody = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const expected = options.token ? Buffer.from(options.token) : undefined;
@@ -186,8 +196,21 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
       return reply(res, await artifacts.uploadRunArtifact(requiredQuery(url, 'run_uuid', 'run_id'), url.searchParams.get('path') ?? undefined, req));
     }
 
+    if (path === '/model-versions/get-artifact' && method === 'GET') {
+      // The UI's download of one file of a model version, through the artifact proxy's confinement.
+      const uri = registry.getModelVersionDownloadUri(requiredQuery(url, 'name'), requiredQuery(url, 'version'));
+      if (!uri.startsWith('mlflow-artifacts:/')) throw invalidParameter(`The artifacts of this model version (${uri}) are not stored on this server.`);
+      const sub = safeSegments(requiredQuery(url, 'path'));
+      return artifacts.download([uri.slice('mlflow-artifacts:/'.length).replace(/\/+$/, ''), ...sub].join('/'), res);
+    }
+
     const prefix = API_PREFIXES.find((p) => path.startsWith(p));
-    const route: Route | undefined = prefix ? routes.get(path.slice(prefix.length)) : undefined;
+    const ownPrefix = prefix ? undefined : WORKBENCH_PREFIXES.find((p) => path.startsWith(p));
+    const route: Route | RegistryRoute | undefined = prefix
+      ? (routes.get(path.slice(prefix.length)) ?? registryRouteMap.get(path.slice(prefix.length)))
+      : ownPrefix
+        ? workbenchRouteMap.get(path.slice(ownPrefix.length))
+        : undefined;
     if (prefix && path.slice(prefix.length) === 'artifacts/list') {
       if (method !== 'GET') return sendError(res, new MlflowError('BAD_REQUEST', `Method ${method} is not allowed for ${path}.`), 405);
       const f = await fieldsOf(req, method, url);
@@ -201,7 +224,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
       return sendError(res, new MlflowError('BAD_REQUEST', `Method ${method} is not allowed for ${path}; use ${route.methods.join(' or ')}.`), 405);
     }
     const fields = await fieldsOf(req, method, url);
-    return reply(res, await route.handler(fields));
+    return reply(res, await route.handler(fields, { method, actor: actorFromHeaders(req.headers) }));
   }
 
   async function fieldsOf(req: IncomingMessage, method: string, url: URL): Promise<Fields> {
@@ -209,6 +232,8 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
     if (method === 'GET' && url.search.length > 1) return new Fields(parseQuery(url.searchParams), true);
     const body = await readBody(req, maxBody);
     if (method === 'GET' && body.length === 0) return new Fields({}, true);
+    // A DELETE may carry its fields in the query string instead of a body (MLflow reads either).
+    if (method === 'DELETE' && body.length === 0) return new Fields(url.search.length > 1 ? parseQuery(url.searchParams) : {}, true);
     return new Fields(parseJsonBody(req, body), false);
   }
 

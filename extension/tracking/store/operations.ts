@@ -4,6 +4,7 @@
 import { invalidParameter, MlflowError, notFound } from '../errors';
 import type { RunStatus } from '../rest/types';
 import type { Sqlite, SqlValue } from './sqlite';
+import { applyRegistryOp, type RegistryOp } from '../../registry/operations';
 
 /** A metric value in the journal: JSON cannot carry NaN or ±Infinity, so those travel as strings. */
 export type JournalNumber = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -37,7 +38,9 @@ export type Op =
   | { t: 'logBatch'; run: string; metrics: MetricTuple[]; params: Pair[]; tags: Pair[] }
   | { t: 'deleteTag'; run: string; key: string }
   | { t: 'logInputs'; run: string; datasets: DatasetOp[]; models: string[] }
-  | { t: 'logOutputs'; run: string; models: { modelId: string; step: number }[] };
+  | { t: 'logOutputs'; run: string; models: { modelId: string; step: number }[] }
+  // The model registry lives in the same database and journal (extension/registry/operations.ts).
+  | RegistryOp;
 
 export function toJournalNumber(v: number): JournalNumber {
   if (Number.isFinite(v)) return v;
@@ -331,5 +334,8 @@ export function applyOp(db: Sqlite, keys: MetricKeys, op: Op): void {
       for (const m of op.models) db.run('INSERT OR IGNORE INTO model_outputs(run_id, model_id, step) VALUES (?, ?, ?)', [run.id, m.modelId, m.step]);
       return;
     }
+    default:
+      applyRegistryOp(db, op);
+      return;
   }
 }

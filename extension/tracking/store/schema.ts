@@ -68,6 +68,72 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE model_inputs(run_id INTEGER NOT NULL, model_id TEXT NOT NULL, PRIMARY KEY(run_id, model_id)) WITHOUT ROWID;
   CREATE TABLE model_outputs(run_id INTEGER NOT NULL, model_id TEXT NOT NULL, step INTEGER NOT NULL, PRIMARY KEY(run_id, model_id, step)) WITHOUT ROWID;
   `,
+  // v2: model registry (extension/registry) and its audit trail. Models carry an internal id that is never
+  // reused, so a rename touches one row and a model's history stays attached to it. Versions are soft-deleted
+  // (current_stage 'Deleted_Internal') and keep their number forever. The audit table refuses updates, and
+  // deletes while its model still exists: only deleting the model can remove history, and the record of
+  // that deletion stays for good.
+  `
+  CREATE TABLE registered_models(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    creation_time INTEGER NOT NULL,
+    last_updated_time INTEGER NOT NULL,
+    description TEXT
+  );
+  CREATE TABLE registered_model_tags(
+    model_id INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY(model_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX registered_model_tags_by_key ON registered_model_tags(key, value);
+  CREATE TABLE model_versions(
+    model_id INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    creation_time INTEGER NOT NULL,
+    last_updated_time INTEGER NOT NULL,
+    description TEXT,
+    user_id TEXT,
+    current_stage TEXT NOT NULL DEFAULT 'None'
+      CHECK (current_stage IN ('None','Staging','Production','Archived','Deleted_Internal')),
+    source TEXT,
+    storage_location TEXT,
+    run_id TEXT,
+    run_link TEXT,
+    status TEXT NOT NULL DEFAULT 'READY',
+    status_message TEXT,
+    PRIMARY KEY(model_id, version)
+  ) WITHOUT ROWID;
+  CREATE INDEX model_versions_by_run ON model_versions(run_id);
+  CREATE INDEX model_versions_by_update ON model_versions(last_updated_time);
+  CREATE TABLE model_version_tags(
+    model_id INTEGER NOT NULL, version INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY(model_id, version, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX model_version_tags_by_key ON model_version_tags(key, value);
+  CREATE TABLE registered_model_aliases(
+    model_id INTEGER NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL,
+    PRIMARY KEY(model_id, alias)
+  ) WITHOUT ROWID;
+  CREATE TABLE registry_audit(
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id INTEGER NOT NULL,
+    model_name TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    actor_source TEXT NOT NULL,
+    action TEXT NOT NULL,
+    version INTEGER,
+    before TEXT,
+    after TEXT
+  );
+  CREATE INDEX registry_audit_by_model ON registry_audit(model_id, id);
+  CREATE INDEX registry_audit_by_name ON registry_audit(model_name, id);
+  CREATE TRIGGER registry_audit_immutable BEFORE UPDATE ON registry_audit
+  BEGIN SELECT RAISE(ABORT, 'registry audit records are immutable'); END;
+  CREATE TRIGGER registry_audit_kept BEFORE DELETE ON registry_audit
+  WHEN OLD.action = 'deleteRegisteredModel' OR EXISTS (SELECT 1 FROM registered_models WHERE id = OLD.model_id)
+  BEGIN SELECT RAISE(ABORT, 'registry audit records are removed only with their model'); END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
