@@ -14,7 +14,13 @@ export default tseslint.config(
   },
   {
     // The pure core must never depend on the editor.
-    files: ['extension/tracking/**/*.ts', 'extension/registry/**/*.ts', 'extension/cli/**/*.ts', 'language-server/**/*.ts'],
+    files: [
+      'extension/tracking/**/*.ts', 'extension/registry/**/*.ts', 'extension/cli/**/*.ts', 'language-server/**/*.ts',
+      // The pure side of the tree views and lifecycle (issue 5): unit-tested without VS Code.
+      'extension/client/**/*.ts', 'extension/server/{sessionState,workspaceSession}.ts',
+      'extension/views/{format,childrenCache,paging,refreshScheduler,treeItemSpec,sessionRef}.ts',
+      'extension/experiments/{trackingNodes,experimentChildren}.ts', 'extension/runs/runItems.ts', 'extension/models/{modelItems,modelChildren}.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core is editor-free; wire it in extension/*/vscode glue instead.' }] }] },
   },
 );

@@ -270,7 +270,7 @@ async function main(): Promise<void> {
   await restFigures(ceiling);
   await coldOpen();
   // Figures of other parts live beside their code; each module is optional until its part lands.
-  for (const [modulePath, fn] of [['./languageServer', 'benchLanguageServer'], ['./registry', 'benchRegistry'], ['./panels', 'benchPanels']] as const) {
+  for (const [modulePath, fn] of [['./languageServer', 'benchLanguageServer'], ['./registry', 'benchRegistry'], ['./panels', 'benchPanels'], ['./views', 'benchViews']] as const) {
     let mod: Record<string, unknown>;
     try {
       mod = (await import(modulePath)) as Record<string, unknown>;

@@ -1,0 +1,247 @@
+// TrackingClient over MLflow's REST API: the client of another window's workspace server, or of a remote
+// MLflow tracking server (a team's shared one). Only standard MLflow routes are required; what a server lacks
+// (the registry, say) surfaces as ENDPOINT_NOT_FOUND for the views to degrade on.
+import type { Experiment, FileInfo, Metric, MetricSummary, Page, RegistryAuditEntry, Run } from '../tracking/rest/types';
+import { HistorySummaryCache, wireNumber } from './metricSummaries';
+import type { ModelVersion, RegisteredModel } from './registryTypes';
+import { RestTransport, type TransportOptions } from './restTransport';
+import {
+  quoteFilterValue, type ExperimentQuery, type MetricPoints, type ModelVersionInput, type RegistryClient, type RunQuery, type StepRange,
+  type TrackingClient,
+} from './trackingClient';
+
+const API = 'api/2.0/mlflow/';
+
+function page<T>(items: T[] | undefined, token: string | undefined): Page<T> {
+  return token ? { items: items ?? [], next_page_token: token } : { items: items ?? [] };
+}
+
+export class RestRegistryClient implements RegistryClient {
+  constructor(private readonly http: RestTransport) {}
+
+  async searchRegisteredModels(q: { maxResults: number; pageToken?: string }): Promise<Page<RegisteredModel>> {
+    const r = await this.http.get<{ registered_models?: RegisteredModel[]; next_page_token?: string }>(`${API}registered-models/search`, {
+      max_results: q.maxResults,
+      page_token: q.pageToken,
+    });
+    return page(r.registered_models, r.next_page_token);
+  }
+
+  async getRegisteredModel(name: string): Promise<RegisteredModel> {
+    return (await this.http.get<{ registered_model: RegisteredModel }>(`${API}registered-models/get`, { name })).registered_model;
+  }
+
+  async searchModelVersions(q: { name: string; maxResults: number; pageToken?: string }): Promise<Page<ModelVersion>> {
+    const r = await this.http.get<{ model_versions?: ModelVersion[]; next_page_token?: string }>(`${API}model-versions/search`, {
+      filter: `name=${quoteFilterValue(q.name)}`,
+      max_results: q.maxResults,
+      page_token: q.pageToken,
+      order_by: ['version_number DESC'],
+    });
+    return page(r.model_versions, r.next_page_token);
+  }
+
+  async createRegisteredModel(name: string, description?: string): Promise<RegisteredModel> {
+    return (await this.http.post<{ registered_model: RegisteredModel }>(`${API}registered-models/create`, { name, description })).registered_model;
+  }
+
+  async renameRegisteredModel(name: string, newName: string): Promise<void> {
+    await this.http.post(`${API}registered-models/rename`, { name, new_name: newName });
+  }
+
+  async updateRegisteredModel(name: string, description: string): Promise<void> {
+    await this.http.patch(`${API}registered-models/update`, { name, description });
+  }
+
+  async deleteRegisteredModel(name: string): Promise<void> {
+    await this.http.delete(`${API}registered-models/delete`, { name });
+  }
+
+  async createModelVersion(input: ModelVersionInput): Promise<ModelVersion> {
+    const r = await this.http.post<{ model_version: ModelVersion }>(`${API}model-versions/create`, {
+      name: input.name,
+      source: input.source,
+      run_id: input.runId,
+      description: input.description,
+    });
+    return r.model_version;
+  }
+
+  async updateModelVersion(name: string, version: string, description: string): Promise<void> {
+    await this.http.patch(`${API}model-versions/update`, { name, version, description });
+  }
+
+  async transitionStage(name: string, version: string, stage: string, archiveExisting: boolean): Promise<ModelVersion> {
+    const r = await this.http.post<{ model_version: ModelVersion }>(`${API}model-versions/transition-stage`, {
+      name,
+      version,
+      stage,
+      archive_existing_versions: archiveExisting,
+    });
+    return r.model_version;
+  }
+
+  async deleteModelVersion(name: string, version: string): Promise<void> {
+    await this.http.delete(`${API}model-versions/delete`, { name, version });
+  }
+
+  async setAlias(name: string, alias: string, version: string): Promise<void> {
+    await this.http.post(`${API}registered-models/alias`, { name, alias, version });
+  }
+
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    await this.http.delete(`${API}registered-models/alias`, { name, alias });
+  }
+
+  async audit(name: string, maxResults: number): Promise<RegistryAuditEntry[]> {
+    const r = await this.http.get<{ entries?: RegistryAuditEntry[] }>('api/2.0/mlflow-workbench/registered-models/audit', { name, max_results: maxResults });
+    return r.entries ?? [];
+  }
+}
+
+export class RestClient implements TrackingClient {
+  readonly registry: RegistryClient;
+  private readonly http: RestTransport;
+  private readonly summaries: HistorySummaryCache;
+
+  constructor(options: TransportOptions) {
+    this.http = new RestTransport(options);
+    this.registry = new RestRegistryClient(this.http);
+    this.summaries = new HistorySummaryCache(async (runId, key) => {
+      const r = await this.http.get<{ metrics?: Metric[] }>(`${API}metrics/get-history`, { run_id: runId, metric_key: key });
+      return r.metrics ?? [];
+    });
+  }
+
+  get target(): string {
+    return this.http.baseUri;
+  }
+
+  async searchExperiments(q: ExperimentQuery): Promise<Page<Experiment>> {
+    const r = await this.http.post<{ experiments?: Experiment[]; next_page_token?: string }>(`${API}experiments/search`, {
+      max_results: q.maxResults,
+      page_token: q.pageToken,
+      view_type: q.viewType,
+    });
+    return page(r.experiments, r.next_page_token);
+  }
+
+  async getExperiment(id: string): Promise<Experiment> {
+    return (await this.http.get<{ experiment: Experiment }>(`${API}experiments/get`, { experiment_id: id })).experiment;
+  }
+
+  async createExperiment(name: string): Promise<string> {
+    return (await this.http.post<{ experiment_id: string }>(`${API}experiments/create`, { name })).experiment_id;
+  }
+
+  async renameExperiment(id: string, name: string): Promise<void> {
+    await this.http.post(`${API}experiments/update`, { experiment_id: id, new_name: name });
+  }
+
+  async deleteExperiment(id: string): Promise<void> {
+    await this.http.post(`${API}experiments/delete`, { experiment_id: id });
+  }
+
+  async restoreExperiment(id: string): Promise<void> {
+    await this.http.post(`${API}experiments/restore`, { experiment_id: id });
+  }
+
+  async setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    await this.http.post(`${API}experiments/set-experiment-tag`, { experiment_id: id, key, value });
+  }
+
+  async searchRuns(q: RunQuery): Promise<Page<Run>> {
+    const r = await this.http.post<{ runs?: Run[]; next_page_token?: string }>(`${API}runs/search`, {
+      experiment_ids: q.experimentIds,
+      filter: q.filter,
+      run_view_type: q.viewType,
+      max_results: q.maxResults,
+      order_by: q.orderBy,
+      page_token: q.pageToken,
+    });
+    return page(r.runs?.map(normaliseRun), r.next_page_token);
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    return normaliseRun((await this.http.get<{ run: Run }>(`${API}runs/get`, { run_id: runId })).run);
+  }
+
+  async renameRun(runId: string, name: string): Promise<void> {
+    await this.http.post(`${API}runs/update`, { run_id: runId, run_name: name });
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.http.post(`${API}runs/delete`, { run_id: runId });
+  }
+
+  async restoreRun(runId: string): Promise<void> {
+    await this.http.post(`${API}runs/restore`, { run_id: runId });
+  }
+
+  async setRunTag(runId: string, key: string, value: string): Promise<void> {
+    await this.http.post(`${API}runs/set-tag`, { run_id: runId, key, value });
+  }
+
+  async deleteRunTag(runId: string, key: string): Promise<void> {
+    await this.http.post(`${API}runs/delete-tag`, { run_id: runId, key });
+  }
+
+  metricSummaries(run: Run): Promise<MetricSummary[]> {
+    return this.summaries.summaries(run);
+  }
+
+  readonly rangedMetricReads = false;
+
+  async metricPoints(runId: string, key: string, range?: StepRange): Promise<MetricPoints> {
+    // get-history has no step filter: read all, then cut. No max_results, so a server that can answer in one
+    // response does (ours re-reads the history per page); one that pages anyway is followed by its token.
+    const all: Metric[] = [];
+    let pageToken: string | undefined;
+    do {
+      const r = await this.http.get<{ metrics?: Metric[]; next_page_token?: string }>(`${API}metrics/get-history`, {
+        run_id: runId,
+        metric_key: key,
+        page_token: pageToken,
+      });
+      for (const m of r.metrics ?? []) all.push(m);
+      pageToken = r.next_page_token || undefined;
+    } while (pageToken);
+    const kept = range ? all.filter((m) => m.step >= range.minStep && m.step <= range.maxStep) : all;
+    kept.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp || wireNumber(a.value) - wireNumber(b.value));
+    const out = { step: new Float64Array(kept.length), timestamp: new Float64Array(kept.length), value: new Float64Array(kept.length) };
+    kept.forEach((m, i) => {
+      out.step[i] = Number(m.step ?? 0);
+      out.timestamp[i] = Number(m.timestamp);
+      out.value[i] = wireNumber(m.value as number | string);
+    });
+    return out;
+  }
+
+  async listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
+    const r = await this.http.get<{ files?: FileInfo[] }>(`${API}artifacts/list`, { run_id: runId, path: path || undefined });
+    return r.files ?? [];
+  }
+
+  readArtifact(runId: string, path: string): Promise<Uint8Array> {
+    // The UI's download route exists on every MLflow server and reads through its artifact repository.
+    return this.http.bytes('get-artifact', { run_uuid: runId, path });
+  }
+
+  localArtifactPath(): string | undefined {
+    return undefined;
+  }
+
+  dispose(): void {
+    /* stateless over HTTP */
+  }
+}
+
+/** Metric values may arrive as "NaN"/"Infinity" strings; views want numbers. */
+function normaliseRun(run: Run): Run {
+  run.data ??= {};
+  const metrics = run.data.metrics;
+  if (metrics?.some((m) => typeof m.value !== 'number')) {
+    run.data.metrics = metrics.map((m) => ({ ...m, value: wireNumber(m.value as number | string) }));
+  }
+  return run;
+}

@@ -1,0 +1,104 @@
+// The one interface every view and command talks to. Two implementations: InProcessClient (this window owns
+// the store) and RestClient (another window owns it, or a remote MLflow server). Nothing here imports vscode.
+import type { Experiment, FileInfo, MetricSummary, Page, RegistryAuditEntry, Run, ViewType } from '../tracking/rest/types';
+import type { ModelVersion, RegisteredModel } from './registryTypes';
+
+export interface RunQuery {
+  experimentIds: string[];
+  filter?: string;
+  viewType: ViewType;
+  maxResults: number;
+  pageToken?: string;
+  orderBy?: string[];
+}
+
+/** One metric's points, columnar, in step order (then timestamp); NaN values stay NaN. */
+export interface MetricPoints {
+  step: Float64Array;
+  timestamp: Float64Array;
+  value: Float64Array;
+}
+
+/** Inclusive step range of a metric read. */
+export interface StepRange {
+  minStep: number;
+  maxStep: number;
+}
+
+export interface ExperimentQuery {
+  viewType: ViewType;
+  maxResults: number;
+  pageToken?: string;
+}
+
+export interface TrackingClient {
+  /** What this client talks to, for logs and tooltips ("in-process store …", "http://…"). */
+  readonly target: string;
+  readonly registry: RegistryClient;
+
+  searchExperiments(query: ExperimentQuery): Promise<Page<Experiment>>;
+  getExperiment(id: string): Promise<Experiment>;
+  createExperiment(name: string): Promise<string>;
+  renameExperiment(id: string, name: string): Promise<void>;
+  deleteExperiment(id: string): Promise<void>;
+  restoreExperiment(id: string): Promise<void>;
+  setExperimentTag(id: string, key: string, value: string): Promise<void>;
+
+  searchRuns(query: RunQuery): Promise<Page<Run>>;
+  getRun(runId: string): Promise<Run>;
+  renameRun(runId: string, name: string): Promise<void>;
+  deleteRun(runId: string): Promise<void>;
+  restoreRun(runId: string): Promise<void>;
+  setRunTag(runId: string, key: string, value: string): Promise<void>;
+  deleteRunTag(runId: string, key: string): Promise<void>;
+  /** Latest, min and max per metric. A server without our summaries gets them computed from histories. */
+  metricSummaries(run: Run): Promise<MetricSummary[]>;
+  /** Every point of one metric (only steps in `range` when given), columnar, for charts (panels, issue 6). */
+  metricPoints(runId: string, key: string, range?: StepRange): Promise<MetricPoints>;
+  /**
+   * True when `metricPoints` with a range reads only that range (cheap refetch on zoom); false when it has to
+   * fetch the whole history (MLflow's REST API has no step-range read), so callers keep what they fetched.
+   */
+  readonly rangedMetricReads: boolean;
+
+  /** Direct children of `path` (the run's artifact root when empty), paths relative to that root. */
+  listArtifacts(runId: string, path?: string): Promise<FileInfo[]>;
+  readArtifact(runId: string, path: string): Promise<Uint8Array>;
+  /** A file on this machine holding the artifact, when there is one (opened as a real file then). */
+  localArtifactPath(run: Run, path: string): string | undefined;
+
+  dispose(): void;
+}
+
+export interface ModelVersionInput {
+  name: string;
+  source: string;
+  runId?: string;
+  description?: string;
+}
+
+export interface RegistryClient {
+  searchRegisteredModels(query: { maxResults: number; pageToken?: string }): Promise<Page<RegisteredModel>>;
+  getRegisteredModel(name: string): Promise<RegisteredModel>;
+  searchModelVersions(query: { name: string; maxResults: number; pageToken?: string }): Promise<Page<ModelVersion>>;
+  createRegisteredModel(name: string, description?: string): Promise<RegisteredModel>;
+  renameRegisteredModel(name: string, newName: string): Promise<void>;
+  updateRegisteredModel(name: string, description: string): Promise<void>;
+  deleteRegisteredModel(name: string): Promise<void>;
+  createModelVersion(input: ModelVersionInput): Promise<ModelVersion>;
+  updateModelVersion(name: string, version: string, description: string): Promise<void>;
+  transitionStage(name: string, version: string, stage: string, archiveExisting: boolean): Promise<ModelVersion>;
+  deleteModelVersion(name: string, version: string): Promise<void>;
+  setAlias(name: string, alias: string, version: string): Promise<void>;
+  deleteAlias(name: string, alias: string): Promise<void>;
+  /**
+   * A model's audit trail, newest last (our extension, for the registered-model page, issue 6). A plain MLflow
+   * server has no such route: that surfaces as ENDPOINT_NOT_FOUND.
+   */
+  audit(name: string, maxResults: number): Promise<RegistryAuditEntry[]>;
+}
+
+/** MLflow filter strings quote with single quotes; a value holding one is quoted with double quotes. */
+export function quoteFilterValue(value: string): string {
+  return value.includes("'") ? `"${value.replace(/"/g, '\\"')}"` : `'${value}'`;
+}

@@ -1,0 +1,133 @@
+// Glue: one registered model in an editor tab — versions with aliases, stages and tags, editable descriptions,
+// links to source runs, each version's signature (read from its MLmodel in the source run), and the audit
+// trail. A server without a registry, or without our audit route, degrades to what it has.
+import * as vscode from 'vscode';
+import { isEndpointMissing } from '../client/clientError';
+import type { ModelVersion } from '../client/registryTypes';
+import { PanelHost } from '../panels/panelHost';
+import { describeError, type PanelDeps, type SessionRef } from '../panels/panelContext';
+import type { Openers } from '../panels/openers';
+import { summariseMlmodel } from '../runPage/mlmodelSummary';
+import { parseModelPageRequest, type ModelPageRequest, type ModelPageUpdate } from './messages';
+import { auditLines, mlmodelPathInRun, versionRows } from './modelPageModel';
+
+const MAX_VERSIONS = 1000;
+
+export class ModelPagePanel {
+  private static readonly open = new Map<string, ModelPagePanel>();
+
+  static show(context: vscode.ExtensionContext, deps: PanelDeps, openers: Openers, session: SessionRef, name: string): ModelPagePanel {
+    const key = `${session.key}|${name}`;
+    const existing = ModelPagePanel.open.get(key);
+    if (existing && !existing.host.isDisposed) {
+      existing.host.reveal();
+      return existing;
+    }
+    const panel = new ModelPagePanel(context, deps, openers, session, name);
+    ModelPagePanel.open.set(key, panel);
+    panel.host.onDidDispose(() => ModelPagePanel.open.delete(key));
+    return panel;
+  }
+
+  readonly host: PanelHost<ModelPageUpdate, ModelPageRequest>;
+  private versions: ModelVersion[] = [];
+
+  private constructor(
+    context: vscode.ExtensionContext,
+    private readonly deps: PanelDeps,
+    private readonly openers: Openers,
+    private readonly session: SessionRef,
+    private readonly name: string,
+  ) {
+    this.host = new PanelHost<ModelPageUpdate, ModelPageRequest>({
+      viewType: 'mlflowWorkbench.modelPage',
+      title: `Model: ${name}`,
+      bundle: 'modelPage',
+      extensionUri: context.extensionUri,
+      parse: parseModelPageRequest,
+      log: deps.log,
+    });
+    this.host.onMessage((m) => this.handle(m));
+  }
+
+  private async postModel(): Promise<void> {
+    const registry = this.session.client().registry;
+    try {
+      const model = await registry.getRegisteredModel(this.name);
+      const versions: ModelVersion[] = [];
+      let token: string | undefined;
+      do {
+        const page = await registry.searchModelVersions({ name: this.name, maxResults: 200, pageToken: token });
+        versions.push(...page.items);
+        token = page.next_page_token;
+      } while (token && versions.length < MAX_VERSIONS);
+      this.versions = versions;
+      this.host.post({
+        type: 'model',
+        model: {
+          name: model.name,
+          description: model.description ?? '',
+          created: model.creation_timestamp,
+          updated: model.last_updated_timestamp,
+          tags: [...(model.tags ?? [])].sort((a, b) => (a.key < b.key ? -1 : 1)),
+          aliases: (model.aliases ?? []).map((a) => ({ alias: a.alias, version: String(a.version) })),
+          versions: versionRows(model, versions),
+        },
+      });
+    } catch (err) {
+      const message = isEndpointMissing(err) ? 'This tracking server has no model registry.' : describeError(err);
+      this.host.post({ type: 'model', error: message });
+    }
+    try {
+      this.host.post({ type: 'audit', lines: auditLines(await registry.audit(this.name, 1000)) });
+    } catch (err) {
+      if (isEndpointMissing(err)) this.host.post({ type: 'audit', lines: [], unavailable: 'This tracking server keeps no audit trail (an MLflow Workbench server does).' });
+      else this.host.post({ type: 'audit', lines: [], error: describeError(err) });
+    }
+  }
+
+  private async signature(version: string): Promise<void> {
+    const client = this.session.client();
+    const v = this.versions.find((x) => String(x.version) === version);
+    try {
+      if (!v?.run_id) throw new Error('This version has no source run, so its MLmodel cannot be read here.');
+      const run = await client.getRun(v.run_id);
+      const path = mlmodelPathInRun(v.source, v.run_id, run.info.artifact_uri);
+      if (!path) throw new Error(`The model's source (${v.source ?? 'none'}) is not inside its run's artifacts.`);
+      const bytes = await client.readArtifact(v.run_id, path);
+      this.host.post({ type: 'signature', version, summary: summariseMlmodel(new TextDecoder().decode(bytes)) });
+    } catch (err) {
+      this.host.post({ type: 'signature', version, error: describeError(err) });
+    }
+  }
+
+  private async handle(m: ModelPageRequest): Promise<void> {
+    const registry = this.session.client().registry;
+    switch (m.type) {
+      case 'ready':
+      case 'refresh':
+        await this.postModel();
+        return;
+      case 'signature':
+        await this.signature(m.version);
+        return;
+      case 'saveModelDescription':
+      case 'saveVersionDescription': {
+        const target = m.type === 'saveModelDescription' ? 'model' : m.version;
+        try {
+          if (m.type === 'saveModelDescription') await registry.updateRegisteredModel(this.name, m.text);
+          else await registry.updateModelVersion(this.name, m.version, m.text);
+          this.host.post({ type: 'saved', target });
+          await this.postModel();
+          await this.deps.refreshNow?.();
+        } catch (err) {
+          this.host.post({ type: 'saved', target, error: describeError(err) });
+        }
+        return;
+      }
+      case 'openRun':
+        this.openers.runPage(this.session, m.id);
+        return;
+    }
+  }
+}

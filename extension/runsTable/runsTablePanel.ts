@@ -1,0 +1,263 @@
+// Glue: the runs table of one experiment in an editor tab. Loads every run of the experiment into the pure
+// RunsTableModel, answers the webview's window requests, keeps column choices per experiment, follows running
+// runs, and hands selections to the charts and compare panels.
+import * as vscode from 'vscode';
+import type { Run } from '../tracking/rest/types';
+import { PanelHost } from '../panels/panelHost';
+import { describeError, saveFile, type PanelDeps, type SessionRef } from '../panels/panelContext';
+import { safeFileName } from '../panels/html';
+import type { Openers } from '../panels/openers';
+import { prefsFor, sanitisePrefs, visibleColumns, type Column, type ColumnPrefs } from './columns';
+import { parseTableRequest, type ColumnInfo, type TableRequest, type TableUpdate } from './messages';
+import { RunsTableModel } from './tableModel';
+
+const PAGE = 5000;
+const LIVE_MS = 3000;
+/** Running runs re-read per tick; a larger number of running runs waits for the next full refresh. */
+const MAX_LIVE_RUNS = 200;
+
+export class RunsTablePanel {
+  private static readonly open = new Map<string, RunsTablePanel>();
+
+  static show(context: vscode.ExtensionContext, deps: PanelDeps, openers: Openers, session: SessionRef, experimentId: string): RunsTablePanel {
+    const key = `${session.key}|${experimentId}`;
+    const existing = RunsTablePanel.open.get(key);
+    if (existing && !existing.host.isDisposed) {
+      existing.host.reveal();
+      return existing;
+    }
+    const panel = new RunsTablePanel(context, deps, openers, session, experimentId);
+    RunsTablePanel.open.set(key, panel);
+    panel.host.onDidDispose(() => RunsTablePanel.open.delete(key));
+    return panel;
+  }
+
+  readonly host: PanelHost<TableUpdate, TableRequest>;
+  private readonly model = new RunsTableModel();
+  private prefs: ColumnPrefs;
+  private experimentName = '';
+  private loading = false;
+  private loadError: string | undefined;
+  private dirty = false;
+  private rangesLoaded = false;
+  private readonly prefsKey: string;
+
+  private constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly deps: PanelDeps,
+    private readonly openers: Openers,
+    private readonly session: SessionRef,
+    private readonly experimentId: string,
+  ) {
+    this.prefsKey = `mlflowWorkbench.runsTable.columns/${session.key}/${experimentId}`;
+    this.prefs = sanitisePrefs(context.workspaceState.get(this.prefsKey));
+    this.host = new PanelHost<TableUpdate, TableRequest>({
+      viewType: 'mlflowWorkbench.runsTable',
+      title: `Runs: experiment ${experimentId}`,
+      bundle: 'runsTable',
+      extensionUri: context.extensionUri,
+      parse: parseTableRequest,
+      log: deps.log,
+    });
+    this.host.onMessage((m) => this.handle(m));
+    this.host.track(
+      deps.sessions.onDidWrite((s) => {
+        if (s.key === session.key) this.dirty = true;
+      }),
+    );
+    this.host.every(LIVE_MS, () => this.liveTick());
+    void this.load();
+  }
+
+  private visible(): Column[] {
+    return visibleColumns(this.model.columns(), this.prefs);
+  }
+
+  private columnInfos(): ColumnInfo[] {
+    const shown = this.visible();
+    const ids = new Set(shown.map((c) => c.id));
+    const info = (c: Column, visible: boolean): ColumnInfo => ({ id: c.id, kind: c.kind, label: c.label, numeric: c.numeric, visible });
+    return [...shown.map((c) => info(c, true)), ...this.model.columns().filter((c) => !ids.has(c.id)).map((c) => info(c, false))];
+  }
+
+  private postModel(): void {
+    this.host.post({
+      type: 'model',
+      version: this.model.version,
+      experimentName: this.experimentName,
+      columns: this.columnInfos(),
+      rowCount: this.model.rowCount,
+      matched: this.model.matched,
+      total: this.model.runCount,
+      sort: this.model.sort,
+      filter: this.model.filter,
+      filterError: this.model.filterError,
+      selected: this.model.selected.size,
+      loading: this.loading,
+      error: this.loadError,
+    });
+  }
+
+  /** Reads every run of the experiment, page by page, showing each page as it arrives. */
+  private async load(): Promise<void> {
+    if (this.loading) return;
+    this.loading = true;
+    this.loadError = undefined;
+    try {
+      const client = this.session.client();
+      try {
+        const exp = await client.getExperiment(this.experimentId);
+        this.experimentName = exp.name;
+        this.host.title = `Runs: ${exp.name}`;
+      } catch {
+        this.experimentName = `experiment ${this.experimentId}`;
+      }
+      const all: Run[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.searchRuns({ experimentIds: [this.experimentId], viewType: 'ACTIVE_ONLY', maxResults: PAGE, pageToken: token });
+        all.push(...page.items);
+        token = page.next_page_token;
+        if (token) {
+          this.model.setRuns([...all]);
+          this.postModel();
+        }
+      } while (token && !this.host.isDisposed);
+      this.model.setRuns(all);
+      this.rangesLoaded = false;
+    } catch (err) {
+      this.loadError = describeError(err);
+    } finally {
+      this.loading = false;
+    }
+    this.postModel();
+    await this.loadRangesIfShown();
+  }
+
+  /** Min/max columns cost one summary read per run: only when such a column is shown. */
+  private async loadRangesIfShown(): Promise<void> {
+    if (this.rangesLoaded || !this.visible().some((c) => c.kind === 'metricMin' || c.kind === 'metricMax')) return;
+    this.rangesLoaded = true;
+    const client = this.session.client();
+    const ranges = new Map<string, Map<string, { min?: number; max?: number }>>();
+    const runs = [...this.model.allRuns()];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < runs.length && !this.host.isDisposed) {
+        const run = runs[next++];
+        try {
+          const summaries = await client.metricSummaries(run);
+          ranges.set(run.info.run_id, new Map(summaries.map((s) => [s.key, { min: s.min, max: s.max }])));
+        } catch {
+          /* a run deleted meanwhile: its cells stay empty */
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: client.rangedMetricReads ? 1 : 8 }, worker));
+    this.model.setRanges(ranges);
+    this.postModel();
+  }
+
+  /** Live updates: re-read running runs and pick up new ones, without reloading ten thousand runs. */
+  private async liveTick(): Promise<void> {
+    if (this.loading) return;
+    const running = this.model.allRuns().filter((r) => r.info.status === 'RUNNING' || r.info.status === 'SCHEDULED');
+    // A window that sees every write only needs to look after one; others poll while anything runs.
+    if (this.session.pushesWrites() ? !this.dirty : running.length === 0 && !this.dirty) return;
+    this.dirty = false;
+    const client = this.session.client();
+    const updated: Run[] = [];
+    for (const r of running.slice(0, MAX_LIVE_RUNS)) {
+      try {
+        updated.push(await client.getRun(r.info.run_id));
+      } catch {
+        /* deleted meanwhile */
+      }
+    }
+    const newest = Math.max(0, ...this.model.allRuns().map((r) => r.info.start_time ?? 0));
+    const fresh = await client.searchRuns({
+      experimentIds: [this.experimentId],
+      viewType: 'ACTIVE_ONLY',
+      maxResults: 1000,
+      filter: `attributes.start_time >= ${newest}`,
+    });
+    const changed = [...updated, ...fresh.items].filter((r) => JSON.stringify(r) !== JSON.stringify(this.model.run(r.info.run_id)));
+    if (changed.length === 0) return;
+    this.model.upsert(changed);
+    this.postModel();
+  }
+
+  private async handle(m: TableRequest): Promise<void> {
+    switch (m.type) {
+      case 'ready': {
+        if (m.state) {
+          const error = this.model.setFilter(m.state.filter);
+          if (error) this.model.setFilter('');
+          this.model.setSort(m.state.sort);
+          for (const id of m.state.expanded) this.model.toggleExpanded(id, true);
+          this.model.selected.clear();
+          for (const id of m.state.selected) this.model.selected.add(id);
+        }
+        this.postModel();
+        return;
+      }
+      case 'rows':
+        this.host.post({ type: 'rows', version: this.model.version, start: m.start, rows: this.model.window(m.start, m.count, this.visible()) });
+        return;
+      case 'filter': {
+        const error = this.model.setFilter(m.text);
+        if (error) this.host.post({ type: 'filterError', filter: m.text, error });
+        else this.postModel();
+        return;
+      }
+      case 'sort':
+        this.model.setSort(m.sort);
+        this.postModel();
+        return;
+      case 'columns':
+        this.prefs = prefsFor(this.model.columns(), m.shown);
+        await this.context.workspaceState.update(this.prefsKey, this.prefs);
+        this.model.version++; // the cells of every row change
+        this.postModel();
+        await this.loadRangesIfShown();
+        return;
+      case 'expand':
+        this.model.toggleExpanded(m.id, m.expanded);
+        this.postModel();
+        return;
+      case 'select':
+        for (const id of m.ids) {
+          if (m.selected) this.model.selected.add(id);
+          else this.model.selected.delete(id);
+        }
+        return;
+      case 'selectAll': {
+        this.model.selected.clear();
+        const ids = m.selected ? this.model.matchedIds() : [];
+        for (const id of ids) this.model.selected.add(id);
+        this.host.post({ type: 'selection', ids });
+        return;
+      }
+      case 'openRun':
+        this.openers.runPage(this.session, m.id);
+        return;
+      case 'openCharts':
+      case 'compare': {
+        const ids = this.model.matchedIds().filter((id) => this.model.selected.has(id));
+        if (ids.length === 0) {
+          void vscode.window.showInformationMessage('Select runs in the table first (the checkboxes on the left).');
+          return;
+        }
+        if (m.type === 'openCharts') this.openers.charts(this.session, ids);
+        else this.openers.compare(this.session, ids);
+        return;
+      }
+      case 'exportCsv':
+        await saveFile(`${safeFileName(this.experimentName, 'runs')}-runs.csv`, this.model.toCsv(this.visible()), { CSV: ['csv'] });
+        return;
+      case 'refresh':
+        await this.load();
+        return;
+    }
+  }
+}
