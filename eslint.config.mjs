@@ -16,6 +16,7 @@ export default tseslint.config(
     // The pure core must never depend on the editor.
     files: [
       'extension/tracking/**/*.ts', 'extension/registry/**/*.ts', 'extension/cli/**/*.ts', 'language-server/**/*.ts',
+      'extension/projects/{core,python,system}/**/*.ts',
       // The pure side of the tree views and lifecycle (issue 5): unit-tested without VS Code.
       'extension/client/**/*.ts', 'extension/server/{sessionState,workspaceSession}.ts',
       'extension/views/{format,childrenCache,paging,refreshScheduler,treeItemSpec,sessionRef}.ts',

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localArtifactFile } from '../../extension/client/artifactLocation';
@@ -211,4 +211,30 @@ test('a python_env.yaml project gets its virtualenv created once (MLflow naming)
   assert.doesNotMatch(second.output, /Creating a new environment/);
   assert.match(second.output, new RegExp(`=== Environment ${envDir} already exists ===`));
   assert.match(second.output, new RegExp(`prefix=${envDir}\\n`));
+});
+
+test('a stop before the run exists records nothing; a stop during environment creation ends the run KILLED', { timeout: 180_000 }, async () => {
+  const before = store.searchRuns({ experiment_ids: ['0'], max_results: 1000 }).runs.length;
+  const early = new ProjectRunExecution(request({ experiment: { id: '0' } }), { output: () => undefined });
+  const pending = early.start();
+  early.stop();
+  assert.equal((await pending).status, 'REFUSED');
+  assert.equal(store.searchRuns({ experiment_ids: ['0'], max_results: 1000 }).runs.length, before);
+
+  // A fresh environment (its own spec → its own name) is being created when the stop comes.
+  const dir = join(root, 'venv-stop');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'MLproject'), 'entry_points:\n  main:\n    command: "python -c pass"\n');
+  writeFileSync(join(dir, 'python_env.yaml'), 'dependencies: []\nbuild_dependencies: []\n');
+  let stopped = false;
+  const { outcome, output } = await run({ projectDir: dir, envManager: 'virtualenv', experiment: { id: '0' }, env: { ...process.env, MLFLOW_ENV_ROOT: join(root, 'envs-stop') } }, (out, exec) => {
+    if (!stopped && out.includes('Creating a new environment')) {
+      stopped = true;
+      exec.stop();
+    }
+  });
+  assert.equal(outcome.status, 'KILLED', output);
+  assert.equal(store.getRun(outcome.runId!).info.status, 'KILLED');
+  const left = existsSync(join(root, 'envs-stop')) ? readdirSync(join(root, 'envs-stop')) : [];
+  assert.deepEqual(left, [], 'the half-made environment (and its marker) is removed');
 });

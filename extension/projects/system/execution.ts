@@ -135,7 +135,6 @@ export class ProjectRunExecution {
     let prepared: Awaited<ReturnType<ProjectRunExecution['prepare']>>;
     try {
       prepared = await this.prepare(say);
-      if (this.stopRequested) throw new ProjectError('parameters', 'Stopped before the run started.');
     } catch (e) {
       say(`${(e as Error).message}`);
       return { status: 'REFUSED', error: e as Error, logAttached: false };
@@ -199,6 +198,8 @@ export class ProjectRunExecution {
     const experimentId = await recorder.resolveExperiment(req.experiment ?? {});
     const user = osUser(this.env, () => userInfo().username);
     const tags = projectRunTags({ projectDir: req.projectDir, entryPoint: req.entryPoint, user, git: await gitInfo(req.projectDir, this.env), env: effective });
+    // Stopped before the run exists: record nothing. Once it exists, a stop ends it KILLED (see execute).
+    if (this.stopRequested) throw new ProjectError('parameters', 'Stopped before the run started.');
     const run = await recorder.createRun({ experimentId, tags, runName: req.runName, user, startTime: Date.now() });
     try {
       await recorder.logParams(run.info.run_id, built.params);

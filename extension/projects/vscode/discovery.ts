@@ -1,9 +1,8 @@
 // Finds the MLprojects of the workspace and reads them with the product's parser (the open editor's text
 // when the file is open, so unsaved entry points show up in the task list too).
 import * as vscode from 'vscode';
-import { basename, dirname, relative } from 'node:path';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { MlprojectModel } from '../../../language-server/mlproject/model';
 import { isMlprojectFileName, loadProject } from '../core/project';
 

@@ -3,6 +3,7 @@
 // name — then the same `mlflow` task the task list runs. "Run" (code lens) skips the questions when the last
 // values (or the defaults) cover every required parameter.
 import * as vscode from 'vscode';
+import { existsSync } from 'node:fs';
 import type { MlprojectParameter } from '../../../language-server/mlproject/model';
 import { defaultEnv, ENV_MANAGERS, type EnvManager } from '../core/envPlan';
 import { blockingProblems } from '../core/project';
@@ -13,7 +14,6 @@ import type { ProjectsDeps } from './deps';
 import { discoverProjects, readDiscovered, type DiscoveredProject } from './discovery';
 import { projectTask } from './taskProvider';
 import { UNTRUSTED_MESSAGE } from './taskRequest';
-import { existsSync } from 'node:fs';
 
 export const RUN_COMMAND = 'mlflowWorkbench.runEntryPoint';
 export const RUN_NOW_COMMAND = 'mlflowWorkbench.runEntryPointNow';
