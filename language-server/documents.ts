@@ -2,6 +2,8 @@
 // model file by its exact name, and environment files by their conventional names.
 import type { AnalysisDiagnostic } from './shared/diagnostics';
 import { parseMlproject } from './mlproject/parse';
+import { IncrementalMlproject } from './mlproject/incremental';
+import type { MlprojectModel } from './mlproject/model';
 import { parseMlmodel } from './mlmodel/analyze';
 import { analyzePythonEnv } from './envfiles/pythonEnv';
 import { analyzeCondaEnv } from './envfiles/condaEnv';
@@ -33,5 +35,21 @@ export function analyzeDocument(kind: DocumentKind, text: string, fileExists?: (
       return analyzePythonEnv(text);
     case 'conda-env':
       return analyzeCondaEnv(text);
+  }
+}
+
+/**
+ * What the server keeps per open document: MLprojects are re-analysed incrementally on each change
+ * (same results as `analyzeDocument`); the other files are small and analysed whole.
+ */
+export class DocumentAnalyzer {
+  private readonly mlproject = new IncrementalMlproject();
+
+  analyze(kind: DocumentKind, text: string, fileExists?: (relativePath: string) => boolean): AnalysisDiagnostic[] {
+    return kind === 'mlproject' ? this.mlprojectModel(text, fileExists).diagnostics : analyzeDocument(kind, text, fileExists);
+  }
+
+  mlprojectModel(text: string, fileExists?: (relativePath: string) => boolean): MlprojectModel {
+    return this.mlproject.analyze(text, { fileExists });
   }
 }

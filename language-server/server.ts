@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
 import type { CodeAction, Connection, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeDocument, documentKind } from './documents';
+import { DocumentAnalyzer, documentKind } from './documents';
 import type { DocumentKind } from './documents';
 import { parseMlproject } from './mlproject/parse';
 import { complete } from './features/completion';
@@ -76,10 +76,19 @@ function kindOf(doc: TextDocument): DocumentKind | undefined {
   return documentKind(path, doc.languageId);
 }
 
+/** Per open document, what its previous version's analysis left to reuse (see mlproject/incremental.ts). */
+const analyzers = new Map<string, DocumentAnalyzer>();
+
+function analyzerFor(uri: string): DocumentAnalyzer {
+  let analyzer = analyzers.get(uri);
+  if (!analyzer) analyzers.set(uri, (analyzer = new DocumentAnalyzer()));
+  return analyzer;
+}
+
 function validate(doc: TextDocument): void {
   const kind = kindOf(doc);
   if (!kind) return;
-  const diagnostics = analyzeDocument(kind, doc.getText(), fileExistsBeside(doc.uri)).map((d) => toDiagnostic(doc, d));
+  const diagnostics = analyzerFor(doc.uri).analyze(kind, doc.getText(), fileExistsBeside(doc.uri)).map((d) => toDiagnostic(doc, d));
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
@@ -99,7 +108,12 @@ connection.onInitialize(
 );
 
 documents.onDidChangeContent(safe('validate', undefined, (e) => validate(e.document)));
-documents.onDidClose(safe('close', undefined, (e) => void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] })));
+documents.onDidClose(
+  safe('close', undefined, (e) => {
+    analyzers.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  }),
+);
 // Env files and model files appearing or disappearing change what is "not found".
 connection.onDidChangeWatchedFiles(safe('watched files', undefined, () => documents.all().forEach((d) => validate(d))));
 
@@ -172,7 +186,7 @@ connection.onRenameRequest((params) => {
 connection.onCodeAction(
   safe('codeAction', [], (params) =>
     withDocument(params.textDocument.uri, [] as CodeAction[], (doc, kind) => {
-      const diagnostics = analyzeDocument(kind, doc.getText(), fileExistsBeside(doc.uri));
+      const diagnostics = analyzerFor(doc.uri).analyze(kind, doc.getText(), fileExistsBeside(doc.uri));
       return fixesInRange(diagnostics, toSpan(doc, params.range)).map(({ diagnostic, fix }) => ({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
@@ -188,12 +202,14 @@ connection.onRequest(
   ENTRY_POINTS_REQUEST,
   safe('entryPoints', null, (params: EntryPointsParams): EntryPointsResult | null => {
     let doc = documents.get(params.uri);
+    const open = doc !== undefined;
     if (!doc) {
       const path = filePath(params.uri);
       if (!path || !existsSync(path)) return null;
       doc = TextDocument.create(params.uri, 'mlproject', 0, readFileSync(path, 'utf8'));
     }
-    const model = parseMlproject(doc.getText(), { fileExists: fileExistsBeside(params.uri) });
+    const fileExists = fileExistsBeside(params.uri);
+    const model = open ? analyzerFor(params.uri).mlprojectModel(doc.getText(), fileExists) : parseMlproject(doc.getText(), { fileExists });
     const env = model.environment;
     return {
       uri: params.uri,

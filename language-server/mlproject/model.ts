@@ -32,6 +32,7 @@ export interface CommandPlaceholder {
   nameSpan: Span;
 }
 
+/** Every span added here must also be moved in shiftModel.ts (the incremental analysis relies on it). */
 export interface MlprojectEntryPoint {
   name: string;
   nameSpan: Span;

@@ -55,6 +55,17 @@ export class DiagnosticSink {
     this.items.push({ code, severity, message, span: { start, end }, ...extra });
   }
 
+  /**
+   * Adds findings already clamped and trimmed against this same text (the incremental analysis
+   * replays cached, shifted ones), keeping the cap exactly where `add` would have applied it.
+   */
+  append(items: readonly AnalysisDiagnostic[]): void {
+    for (const d of items) {
+      if (this.items.length >= MAX_DIAGNOSTICS) return;
+      this.items.push(d);
+    }
+  }
+
   /** MLflow stops at a YAML syntax error, so further findings would only be noise. */
   keepOnlySyntaxErrorsIfAny(): void {
     if (!this.items.some((d) => d.code === 'yaml-syntax')) return;

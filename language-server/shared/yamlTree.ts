@@ -32,8 +32,12 @@ export const MAX_NESTING = 256;
 /** Parses like PyYAML's safe_load would read it; too deeply nested text yields an empty document. */
 export function parseYamlSafely(text: string): { doc: YamlDoc; tooDeep: boolean } {
   const tooDeep = nestingDepth(text) > MAX_NESTING;
-  const doc = parseDocument(tooDeep ? '' : text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
-  return { doc, tooDeep };
+  return { doc: parseYamlText(tooDeep ? '' : text), tooDeep };
+}
+
+/** The one place that sets the parser's options, so that parsing a piece of a file reads it the same way. */
+export function parseYamlText(text: string): YamlDoc {
+  return parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
 }
 
 /** An upper bound of the nesting depth: indentation levels + inline `- ` items + flow brackets. */
@@ -80,7 +84,7 @@ export function parseYaml(text: string, sink: DiagnosticSink): YamlDoc {
     if (w.code === 'TAG_RESOLVE_FAILED') sink.error('yaml-syntax', `${firstLine(w.message)}: MLflow's YAML loader (safe_load) rejects unknown tags.`, widen(text, start, end));
     else sink.warning('yaml-warning', `${firstLine(w.message)}.`, widen(text, start, end));
   }
-  reportDuplicateKeys(doc, sink);
+  reportDuplicateKeys(doc.contents, sink);
   return doc;
 }
 
@@ -145,7 +149,8 @@ export function safeJson(node: Node): string | undefined {
   }
 }
 
-function keyString(key: unknown): string | null {
+/** The key as PyYAML compares it: scalar keys by their value, anything else is null. */
+export function keyString(key: unknown): string | null {
   if (isScalar(key)) return key.value === null ? 'null' : String(key.value);
   return null;
 }
@@ -177,25 +182,24 @@ export function entryMap(map: YAMLMap, doc: YamlDoc): Map<string, Entry> {
   return result;
 }
 
-function reportDuplicateKeys(doc: YamlDoc, sink: DiagnosticSink): void {
-  const stack: Array<{ node: unknown; depth: number }> = [{ node: doc.contents, depth: 0 }];
+/**
+ * Reports every duplicated key below `root`, in the order of a depth-first walk that visits a
+ * mapping's own duplicates first and then its items last to first. The incremental analysis
+ * rebuilds exactly this order from per-section walks, so `depth` says how deep `root` sits in the
+ * whole document (the depth limit must cut at the same nodes).
+ */
+export function reportDuplicateKeys(root: unknown, sink: DiagnosticSink, depth = 0): void {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth }];
   while (stack.length) {
     const { node, depth } = stack.pop()!;
     if (depth > MAX_DEPTH) continue;
     if (isMap(node)) {
-      const last = new Map<string, Pair>();
-      for (const pair of node.items) {
-        const key = keyString(pair.key);
-        if (key !== null && key !== '<<') last.set(key, pair);
-      }
-      for (const pair of node.items) {
-        const key = keyString(pair.key);
-        if (key === null || key === '<<') continue;
-        const winner = last.get(key)!;
-        if (winner !== pair) {
-          sink.warning('duplicate-key', `Duplicate key '${key}': MLflow's YAML loader keeps only the last one, so this value is ignored.`, nodeSpan(pair.key as Node, span(0, 0)), { unnecessary: false });
-        }
-      }
+      const items = node.items;
+      reportDuplicates(
+        items.map((pair) => keyString(pair.key)),
+        (i) => nodeSpan(items[i].key as Node, span(0, 0)),
+        sink,
+      );
       for (const pair of node.items) {
         stack.push({ node: pair.key, depth: depth + 1 }, { node: pair.value, depth: depth + 1 });
       }
@@ -203,6 +207,18 @@ function reportDuplicateKeys(doc: YamlDoc, sink: DiagnosticSink): void {
       for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
     }
   }
+}
+
+/** The keys of one mapping, in order: all but the last of each repeated key are reported. */
+export function reportDuplicates(keys: ReadonlyArray<string | null>, spanOf: (index: number) => Span, sink: DiagnosticSink): void {
+  const last = new Map<string, number>();
+  keys.forEach((key, i) => {
+    if (key !== null && key !== '<<') last.set(key, i);
+  });
+  keys.forEach((key, i) => {
+    if (key === null || key === '<<' || last.get(key) === i) return;
+    sink.warning('duplicate-key', `Duplicate key '${key}': MLflow's YAML loader keeps only the last one, so this value is ignored.`, spanOf(i), { unnecessary: false });
+  });
 }
 
 /** The text range that removes a whole `key: value` entry, including its lines when it stands alone on them. */
