@@ -9,16 +9,11 @@ import { safeFileName } from '../panels/html';
 import type { Openers } from '../panels/openers';
 import { toCsv } from '../panels/csv';
 import { parseChartRequest, type ChartRequest, type ChartRun, type ChartUpdate, type SeriesData } from './messages';
-import { seriesCacheFor, type SeriesView } from './seriesCache';
+import { seriesCacheFor, toSeriesData } from './seriesCache';
 
 const LIVE_MS = 2000;
-
-export function toSeriesData(v: SeriesView, withStep: boolean): SeriesData {
-  // An empty series' extent is NaN, which reaches the webview as null (JSON): the type says so.
-  const d: SeriesData = { runId: v.runId, x: v.x, y: v.y, total: v.total, exact: v.exact, extent: v.extent };
-  if (withStep) d.step = v.step;
-  return d;
-}
+/** While a chart's answer takes longer than this, the runs read so far are posted ahead. */
+const PARTIAL_MS = 150;
 
 export class ChartsPanel {
   static show(context: vscode.ExtensionContext, deps: PanelDeps, openers: Openers, session: SessionRef, runIds: string[]): ChartsPanel {
@@ -113,12 +108,20 @@ export class ChartsPanel {
         const wanted = new Set(m.runIds);
         const series: SeriesData[] = [];
         const errors: string[] = [];
+        const started = Date.now();
+        let posted = started;
         for (const run of this.runs) {
           if (!wanted.has(run.info.run_id) || !run.data.metrics?.some((x) => x.key === m.key)) continue;
           try {
             series.push(toSeriesData(await cache.view(run, m.key, m.mode, m.buckets, m.range), m.mode !== 'step'));
           } catch (err) {
             errors.push(`${run.info.run_name}: ${describeError(err)}`);
+          }
+          // A cold read of long histories takes a while per run: show the lines read so far meanwhile.
+          if (Date.now() - posted > PARTIAL_MS) {
+            posted = Date.now();
+            this.host.post({ type: 'series', requestId: m.requestId, key: m.key, series: [...series], partial: true });
+            await new Promise((resolve) => setImmediate(resolve));
           }
         }
         this.host.post({ type: 'series', requestId: m.requestId, key: m.key, series, error: errors.length ? errors.join('\n') : undefined });

@@ -47,7 +47,11 @@ export interface ChartsViewState {
 
 export type ChartUpdate =
   | { type: 'init'; title: string; runs: ChartRun[]; keys: string[]; error?: string }
-  | { type: 'series'; requestId: number; key: string; series: SeriesData[]; error?: string }
+  /**
+   * A chart's lines. A first read of long histories takes a while per run, so the host may answer in steps:
+   * `partial` answers carry the runs read so far; the last one has no `partial`.
+   */
+  | { type: 'series'; requestId: number; key: string; series: SeriesData[]; partial?: boolean; error?: string }
   /** Runs changed status (live): their charts ask again for what they show. */
   | { type: 'runs'; runs: ChartRun[] }
   /** New points arrived for these metric keys: charts showing them refetch. */

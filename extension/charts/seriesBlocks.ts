@@ -9,9 +9,9 @@
 //              of the (at most a few) blocks cut by its ends, so the edges are exact too.
 // Pure: no I/O; the caller reads the points the plan asks for.
 
-export const BLOCK = 64;
+export const BLOCK = 32;
 /** Up to this many points per bucket a view reads raw points: past it, block representatives are exact enough. */
-export const RAW_POINTS_PER_BUCKET = 32;
+export const RAW_POINTS_PER_BUCKET = 16;
 /** Edge blocks read raw in a 'blocks' plan; past this (unordered timestamps) the edges stay approximate. */
 const MAX_EDGE_BLOCKS = 8;
 
@@ -137,14 +137,77 @@ export type Plan =
  * buckets. Blocks partly outside the range count fully, so 'raw' may read a little more than the range.
  */
 export function planView(s: SeriesBlocks, axis: XAxis, from: number, to: number, buckets: number): Plan {
+  // Steps are always in block order; times are when they never go backwards. Then the blocks in view are one
+  // contiguous run found by binary search, and everything below is a handful of slices, not a walk over blocks.
+  if (axis === 'step' || s.timeMonotone) return planContiguous(s, axis, from, to, buckets);
+  return planScattered(s, from, to, buckets);
+}
+
+/** First index i in [0, n) with a[i] >= v (n when none): a is non-decreasing. */
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index i with a[i] > v (n when none). */
+function upperBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function planContiguous(s: SeriesBlocks, axis: XAxis, from: number, to: number, buckets: number): Plan {
   const n = s.size.length;
+  if (n === 0) return { kind: 'empty' };
   const lowX = axis === 'step' ? s.firstStep : s.minTime;
   const highX = axis === 'step' ? s.lastStep : s.maxTime;
-  // Blocks overlapping [from, to] plus one neighbour on each side, whose points give the line its context.
+  const b0 = lowerBound(highX, from); // first block reaching into the view
+  const b1 = upperBound(lowX, to) - 1; // last block starting inside it
+  if (b0 > b1) {
+    // Nothing inside: still draw the segment crossing the view, from the neighbouring blocks.
+    const left = b0 - 1;
+    const right = b1 + 1;
+    if (left < 0 && right >= n) return { kind: 'empty' };
+    return { kind: 'raw', minStep: s.firstStep[Math.max(0, left)], maxStep: s.lastStep[Math.min(n - 1, right)], estimate: 2 * BLOCK };
+  }
+  let estimate = 0;
+  for (let b = b0; b <= b1; b++) estimate += s.size[b];
+  if (estimate <= RAW_POINTS_PER_BUCKET * buckets) {
+    // The neighbours give the context points on each side.
+    return { kind: 'raw', minStep: s.firstStep[Math.max(0, b0 - 1)], maxStep: s.lastStep[Math.min(n - 1, b1 + 1)], estimate };
+  }
+  // Blocks cut by an end are read raw (they also hold the context point there); a block fully inside at an end
+  // takes its outer neighbour's representatives for context. So the representatives are one slice.
+  const cutLeft = lowX[b0] < from;
+  const cutRight = highX[b1] > to;
+  const edges: Array<{ minStep: number; maxStep: number }> = [];
+  if (cutLeft) edges.push({ minStep: s.firstStep[b0], maxStep: s.lastStep[b0] });
+  if (cutRight && (b1 !== b0 || !cutLeft)) edges.push({ minStep: s.firstStep[b1], maxStep: s.lastStep[b1] });
+  const start = cutLeft ? b0 + 1 : Math.max(0, b0 - 1);
+  const end = cutRight ? b1 - 1 : Math.min(n - 1, b1 + 1);
+  const reps = start <= end ? slicePoints(s.reps, s.repStart[start], s.repStart[end + 1]) : emptyPoints();
+  return { kind: 'blocks', reps, edges };
+}
+
+/** Timestamps that go backwards: blocks in view are found by a walk, edges read raw when there are few. */
+function planScattered(s: SeriesBlocks, from: number, to: number, buckets: number): Plan {
+  const n = s.size.length;
+  const lowX = s.minTime;
+  const highX = s.maxTime;
   const overlapping: number[] = [];
   for (let b = 0; b < n; b++) if (highX[b] >= from && lowX[b] <= to) overlapping.push(b);
   if (overlapping.length === 0) {
-    // Nothing inside: still draw the segment crossing the view, from the neighbouring blocks.
     const left = lastIndexWhere(n, (b) => highX[b] < from);
     const right = firstIndexWhere(n, (b) => lowX[b] > to);
     const around = [left, right].filter((b) => b >= 0);
@@ -155,16 +218,7 @@ export function planView(s: SeriesBlocks, axis: XAxis, from: number, to: number,
   const lastB = Math.min(n - 1, overlapping[overlapping.length - 1] + 1);
   let estimate = 0;
   for (const b of overlapping) estimate += s.size[b];
-  if (estimate <= RAW_POINTS_PER_BUCKET * buckets) {
-    // With ordered steps the envelope is contiguous; its neighbours give the context points.
-    let minStep = Infinity;
-    let maxStep = -Infinity;
-    for (const b of [firstB, ...overlapping, lastB]) {
-      if (s.firstStep[b] < minStep) minStep = s.firstStep[b];
-      if (s.lastStep[b] > maxStep) maxStep = s.lastStep[b];
-    }
-    return { kind: 'raw', minStep, maxStep, estimate };
-  }
+  if (estimate <= RAW_POINTS_PER_BUCKET * buckets) return { kind: 'raw', minStep: s.firstStep[firstB], maxStep: s.lastStep[lastB], estimate };
   const inside = (b: number): boolean => lowX[b] >= from && highX[b] <= to;
   const edgesB = overlapping.filter((b) => !inside(b));
   const exactEdges = edgesB.length <= MAX_EDGE_BLOCKS;

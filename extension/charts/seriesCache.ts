@@ -4,6 +4,7 @@
 // only their new tail. No vscode: the bench and the tests drive it with a real store.
 import type { MetricPoints, StepRange, TrackingClient } from '../client/trackingClient';
 import type { Run } from '../tracking/rest/types';
+import type { SeriesData } from './messages';
 import { clampBuckets, countInRange, downsampleIndices } from './downsample';
 import {
   appendTail, blocksExtent, buildBlocks, planView, slicePoints, tailStep, concatPoints, type Points, type SeriesBlocks, type XAxis,
@@ -255,3 +256,12 @@ export function seriesCacheFor(client: PointSource): SeriesCache {
   if (!c) caches.set(client, (c = new SeriesCache(client)));
   return c;
 }
+
+/** The wire form of a view; `step` only when x is not already the step. */
+export function toSeriesData(v: SeriesView, withStep: boolean): SeriesData {
+  // An empty series' extent is NaN, which reaches the webview as null (JSON): the type says so.
+  const d: SeriesData = { runId: v.runId, x: v.x, y: v.y, total: v.total, exact: v.exact, extent: v.extent };
+  if (withStep) d.step = v.step;
+  return d;
+}
+

@@ -5,7 +5,7 @@ import { isAlreadyExists, toClientError } from '../client/clientError';
 import { MODEL_STAGES } from '../client/registryTypes';
 import type { TrackingClient } from '../client/trackingClient';
 import type { TrackingNode } from '../experiments/trackingNodes';
-import { baseName, loggedModelPaths } from '../runs/runItems';
+import { baseName, loggedModelPaths, PARENT_RUN_TAG, runTag } from '../runs/runItems';
 import type { Run } from '../tracking/rest/types';
 import { confirmModal, mutate, targetNode, type Workbench } from '../views/workbench';
 import { aliasProblem, modelNameProblem, modelUri, type ModelNode } from './modelItems';
@@ -210,22 +210,34 @@ export function registerModelCommands(wb: Workbench): vscode.Disposable[] {
   ];
 }
 
-/** Shows a run in the Experiments view, expanding its experiment; falls back to its id when it is not listed. */
+/**
+ * Shows a run in the Experiments view: expands its experiment and, for a nested run, its ancestors. When the
+ * run is not listed (deleted and hidden, or past the loaded pages) its id is copied instead.
+ */
 export async function revealRun(wb: Workbench, session: string, client: TrackingClient, runId: string): Promise<void> {
   try {
-    const run = await client.getRun(runId);
+    // The chain from the top-level ancestor down to the run (nesting is a tag; stop at 10 levels or a cycle).
+    const chain = [await client.getRun(runId)];
+    for (let parent = runTag(chain[0], PARENT_RUN_TAG); parent && chain.length < 10 && !chain.some((r) => r.info.run_id === parent); parent = runTag(chain[0], PARENT_RUN_TAG)) {
+      chain.unshift(await client.getRun(parent));
+    }
     const roots = await wb.experiments.getChildren();
     const folder = roots.find((n) => n.kind === 'folder' && n.session === session);
     const level = folder ? await wb.experiments.getChildren(folder) : roots;
-    const experiment = level.find((n) => n.kind === 'experiment' && n.experiment.experiment_id === run.info.experiment_id);
-    if (!experiment) throw new Error('experiment not listed');
-    await wb.experimentsView.reveal(experiment, { expand: true, focus: false, select: false });
-    const runs = await wb.experiments.getChildren(experiment);
-    const node = runs.find((n: TrackingNode) => n.kind === 'run' && n.run.info.run_id === runId);
-    if (!node) throw new Error('run not on the loaded pages');
-    await wb.experimentsView.reveal(node, { expand: true, focus: true, select: true });
+    let container = level.find((n) => n.kind === 'experiment' && n.experiment.experiment_id === chain[0].info.experiment_id);
+    if (!container) throw new Error('experiment not listed');
+    let node: TrackingNode | undefined;
+    for (const run of chain) {
+      await wb.experimentsView.reveal(container, { expand: true, focus: false, select: false });
+      const children: TrackingNode[] = await wb.experiments.getChildren(container);
+      // A child whose parent is on the same page hangs under it; otherwise it is listed at the top.
+      node = children.find((n) => n.kind === 'run' && n.run.info.run_id === run.info.run_id) ?? node;
+      if (node && node.kind === 'run' && node.run.info.run_id === run.info.run_id) container = node;
+    }
+    if (!node || node.kind !== 'run' || node.run.info.run_id !== runId) throw new Error('run not on the loaded pages');
+    await wb.experimentsView.reveal(node, { expand: false, focus: true, select: true });
   } catch {
     await vscode.env.clipboard.writeText(runId);
-    void vscode.window.showInformationMessage(`Run ${runId} is not listed in the Experiments view (deleted, nested or not loaded); its id was copied.`);
+    void vscode.window.showInformationMessage(`Run ${runId} is not listed in the Experiments view (deleted, or not loaded yet); its id was copied.`);
   }
 }

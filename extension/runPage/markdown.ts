@@ -69,10 +69,11 @@ export function parseInline(src: string): Inline[] {
       }
     }
     if (c === '[') {
-      const link = /^\[((?:\\.|[^\]\\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/.exec(src.slice(i));
+      // [text](target "title"), the target possibly <bracketed> or holding one level of (parentheses).
+      const link = /^\[((?:\\.|[^\]\\])*)\]\(\s*(?:<([^>\n]*)>|((?:[^()\s]|\([^()\s]*\))*))(?:\s+"[^"]*")?\s*\)/.exec(src.slice(i));
       if (link) {
         flush();
-        const href = safeHref(link[2]);
+        const href = safeHref(link[2] ?? link[3] ?? '');
         const children = parseInline(link[1]);
         if (href) out.push({ t: 'link', href, children });
         else out.push(...children);
@@ -221,9 +222,11 @@ export function parseMarkdown(text: string, depth = 0): Block[] {
       const isOrdered = !bullet;
       const items: string[][] = [];
       const marker = isOrdered ? ORDERED : BULLET;
+      const indent = (bullet ?? ordered)![1].length;
       while (i < lines.length) {
         const m = marker.exec(lines[i]);
-        if (m) {
+        // A marker indented further than the list's own belongs to the item above (a nested list).
+        if (m && m[1].length <= indent + 1) {
           items.push([m[3]]);
           i++;
           continue;

@@ -11,7 +11,12 @@ import { prefsFor, sanitisePrefs, visibleColumns, type Column, type ColumnPrefs 
 import { parseTableRequest, type ColumnInfo, type TableRequest, type TableUpdate } from './messages';
 import { RunsTableModel } from './tableModel';
 
-const PAGE = 5000;
+/**
+ * Runs per read: a small first page shows rows at once, later pages are larger. Reads of the in-process store
+ * are synchronous, so the host yields between pages to keep serving the webview (and the tracking server).
+ */
+const FIRST_PAGE = 300;
+const PAGE = 1500;
 const LIVE_MS = 3000;
 /** Running runs re-read per tick; a larger number of running runs waits for the next full refresh. */
 const MAX_LIVE_RUNS = 200;
@@ -115,12 +120,18 @@ export class RunsTablePanel {
       const all: Run[] = [];
       let token: string | undefined;
       do {
-        const page = await client.searchRuns({ experimentIds: [this.experimentId], viewType: 'ACTIVE_ONLY', maxResults: PAGE, pageToken: token });
+        const page = await client.searchRuns({
+          experimentIds: [this.experimentId],
+          viewType: 'ACTIVE_ONLY',
+          maxResults: all.length ? PAGE : FIRST_PAGE,
+          pageToken: token,
+        });
         all.push(...page.items);
         token = page.next_page_token;
         if (token) {
           this.model.setRuns([...all]);
           this.postModel();
+          await new Promise((resolve) => setImmediate(resolve));
         }
       } while (token && !this.host.isDisposed);
       this.model.setRuns(all);

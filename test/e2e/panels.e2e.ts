@@ -288,8 +288,15 @@ step(`a run named ${XSS} with such params and tags renders as text everywhere an
   }
   await table.locator('#columns-apply').click();
   await waitUntil('the probe columns', async () => (await table.locator('.th[data-column="param:xss"]').count()) === 1);
-  // Name, the param and the tag: three cells holding the probe as text.
-  assert.equal((await textOf(table, `.tr[data-run="${demo.xssRun}"]`)).split(XSS).length - 1, 3);
+  // Every cell that holds the probe shows it as text: the name, the source, two params and a tag.
+  const columns = await table.locator('.th[data-column]').evaluateAll((ths) => ths.map((t) => t.getAttribute('data-column')));
+  const cells = await waitUntil('the probe row with every column', async () => {
+    const texts = (await table.locator(`.tr[data-run="${demo.xssRun}"] .td`).allTextContents()).map((c) => c.trim());
+    return texts.length === columns.length + 1 ? texts : undefined;
+  });
+  for (const id of ['attr:name', 'attr:source', 'param:lr', 'param:xss', 'tag:xss']) {
+    assert.equal(cells[columns.indexOf(id) + 1], XSS, `${id} (columns: ${columns.join(', ')}; cells: ${cells.join(' | ')})`);
+  }
   await assertNoInjection(table, 'runs table with the probe columns');
   await shot('13-xss-runs-table');
 
@@ -335,6 +342,8 @@ step('registered model page: versions, aliases, stage, signature and audit histo
   assert.equal(await frame.locator('.version.card').count(), 2);
   assert.match(await textOf(frame, '.version.card[data-version="1"]'), /@champion/);
   assert.match(await textOf(frame, '.version.card[data-version="1"]'), /Production/);
+  // Version 2's source run logged no model: its signature says so. Version 1's MLmodel has one.
+  await frame.locator('.version.card[data-version="1"] .version-name').click();
   await frame.locator('#signature table.signature').first().waitFor({ timeout: 30_000 });
   assert.match(await textOf(frame, '#signature'), /petal width \(cm\)/);
   await waitUntil('the audit trail', async () => (await frame.locator('#audit li').count()) >= 4);

@@ -30,24 +30,38 @@ export const wideAcc = (i: number): number => (i % 1000) / 1000 + i / 1e7;
  */
 export async function seedWide(store: TrackingStore, name: string, runs: number): Promise<string> {
   const exp = await store.createExperiment(name);
-  let parent = '';
   const pending: Promise<unknown>[] = [];
-  for (let i = 0; i < runs; i++) {
-    const tags: KeyValue[] = Array.from({ length: WIDE_TAGS }, (_, t) => ({ key: `t${t}`, value: `tag-${t}-${i % (t + 2)}` }));
-    if (i % 50 === 1 || i % 50 === 2) tags.push({ key: 'mlflow.parentRunId', value: parent });
-    const run = await store.createRun({ experiment_id: exp, run_name: `run-${String(i).padStart(5, '0')}`, start_time: T0 + i * 1000, tags });
-    const id = run.info.run_id;
-    if (i % 50 === 0) parent = id;
-    const params: KeyValue[] = Array.from({ length: WIDE_PARAMS }, (_, p) => ({ key: `p${String(p).padStart(2, '0')}`, value: p === 0 ? 'constant' : String((i * (p + 3)) % (97 + p)) }));
-    const metrics: MetricInput[] = Array.from({ length: WIDE_METRICS }, (_, m) => ({
-      key: m === 0 ? 'acc' : m === 1 ? 'loss' : `m${String(m).padStart(2, '0')}`,
-      value: m === 0 ? wideAcc(i) : m === 1 ? 1 - wideAcc(i) : noise(i, m),
-      timestamp: T0 + i * 1000,
-      step: 0,
-    }));
-    pending.push(store.logBatch({ run_id: id, params, metrics }));
-    pending.push(store.updateRun({ run_id: id, status: 'FINISHED', end_time: T0 + i * 1000 + 60_000 + (i % 600) * 1000 }));
-    if (pending.length > 2000) await Promise.all(pending.splice(0));
+  const CHUNK = 500;
+  for (let from = 0; from < runs; from += CHUNK) {
+    // Runs are created a chunk at a time (their commits share fsyncs); a parent exists before its children.
+    const indices = Array.from({ length: Math.min(CHUNK, runs - from) }, (_, k) => from + k);
+    const parents = new Map<number, string>();
+    const tagsOf = (i: number): KeyValue[] => Array.from({ length: WIDE_TAGS }, (_, t) => ({ key: `t${t}`, value: `tag-${t}-${i % (t + 2)}` }));
+    for (const i of indices.filter((x) => x % 50 === 0)) {
+      parents.set(i, (await store.createRun({ experiment_id: exp, run_name: `run-${String(i).padStart(5, '0')}`, start_time: T0 + i * 1000, tags: tagsOf(i) })).info.run_id);
+    }
+    const ids = await Promise.all(
+      indices.map(async (i) => {
+        if (parents.has(i)) return parents.get(i)!;
+        const tags = tagsOf(i);
+        const parent = i % 50 === 1 || i % 50 === 2 ? parents.get(i - (i % 50)) : undefined;
+        if (parent) tags.push({ key: 'mlflow.parentRunId', value: parent });
+        return (await store.createRun({ experiment_id: exp, run_name: `run-${String(i).padStart(5, '0')}`, start_time: T0 + i * 1000, tags })).info.run_id;
+      }),
+    );
+    indices.forEach((i, k) => {
+      const id = ids[k];
+      const params: KeyValue[] = Array.from({ length: WIDE_PARAMS }, (_, p) => ({ key: `p${String(p).padStart(2, '0')}`, value: p === 0 ? 'constant' : String((i * (p + 3)) % (97 + p)) }));
+      const metrics: MetricInput[] = Array.from({ length: WIDE_METRICS }, (_, m) => ({
+        key: m === 0 ? 'acc' : m === 1 ? 'loss' : `m${String(m).padStart(2, '0')}`,
+        value: m === 0 ? wideAcc(i) : m === 1 ? 1 - wideAcc(i) : noise(i, m),
+        timestamp: T0 + i * 1000,
+        step: 0,
+      }));
+      pending.push(store.logBatch({ run_id: id, params, metrics }));
+      pending.push(store.updateRun({ run_id: id, status: 'FINISHED', end_time: T0 + i * 1000 + 60_000 + (i % 600) * 1000 }));
+    });
+    await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
   return exp;
@@ -170,6 +184,7 @@ export async function seedDemo(store: TrackingStore, opts: { long: number; point
     params: [{ key: 'xss', value: XSS }, { key: 'lr', value: XSS }],
     metrics: [{ key: 'loss', value: 0.5, timestamp: T0, step: 0 }],
   });
+  await store.updateRun({ run_id: xss.info.run_id, status: 'FINISHED', end_time: T0 + 5000 });
   // Artifacts of every preview kind, written where the store serves them from.
   const dir = artifactDir(store, experimentId, longRuns[0]);
   mkdirSync(join(dir, 'model'), { recursive: true });

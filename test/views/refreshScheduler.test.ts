@@ -1,27 +1,51 @@
-// Bursts of writes coalesce into few refreshes, and refreshes never overlap.
-import { test } from 'node:test';
+// Bursts of writes coalesce into few refreshes, a steady stream still refreshes, and refreshes never
+// overlap. Timers and the clock are mocked: the test is about order and counts, not speed.
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { RefreshScheduler } from '../../extension/views/refreshScheduler';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(what: string, ok: () => boolean): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await sleep(5);
-  }
+/** Lets pending promise callbacks run (refresh() is async). */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+};
+
+function mockTime(t: TestContext): (ms: number) => Promise<void> {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  return async (ms) => {
+    t.mock.timers.tick(ms);
+    await settle();
+  };
 }
 
-test('a burst of requests becomes one refresh', async () => {
+test('a burst of requests becomes one refresh after a quiet moment', async (t) => {
+  const advance = mockTime(t);
   let runs = 0;
-  const s = new RefreshScheduler(async () => void runs++, 20, 1000);
+  const s = new RefreshScheduler(async () => void runs++, 300, 1000);
   for (let i = 0; i < 50; i++) s.request();
-  await sleep(80);
+  await advance(299);
+  assert.equal(runs, 0);
+  await advance(1);
+  assert.equal(runs, 1);
+  await advance(5000);
   assert.equal(runs, 1);
   s.dispose();
 });
 
-test('requests during a refresh lead to exactly one more, never to overlapping ones', async () => {
+test('a steady stream still refreshes: the wait is capped', async (t) => {
+  const advance = mockTime(t);
+  let runs = 0;
+  const s = new RefreshScheduler(async () => void runs++, 30, 60);
+  for (let elapsed = 0; elapsed < 200; elapsed += 5) {
+    s.request();
+    await advance(5);
+  }
+  // Requests every 5 ms never leave 30 ms of quiet; the 60 ms cap refreshes at 60, 125 and 190.
+  assert.equal(runs, 3);
+  s.dispose();
+});
+
+test('requests during a refresh lead to exactly one more, never to overlapping ones', async (t) => {
+  const advance = mockTime(t);
   let running = 0;
   let overlapped = false;
   let runs = 0;
@@ -32,39 +56,35 @@ test('requests during a refresh lead to exactly one more, never to overlapping o
     if (running > 1) overlapped = true;
     await new Promise<void>((r) => (release = r));
     running--;
-  }, 5, 50);
+  }, 10, 100);
   s.request();
-  await until('the first refresh', () => runs === 1);
+  await advance(10);
+  assert.equal(runs, 1);
   for (let i = 0; i < 10; i++) s.request();
+  await advance(500);
+  assert.equal(runs, 1, 'nothing starts while a refresh runs');
   release();
-  await until('the follow-up refresh', () => runs === 2);
+  await settle();
+  await advance(10);
+  assert.equal(runs, 2, 'one follow-up for all the requests made meanwhile');
   release();
-  await sleep(100);
-  assert.equal(overlapped, false);
+  await advance(500);
   assert.equal(runs, 2);
+  assert.equal(overlapped, false);
   s.dispose();
 });
 
-test('a steady stream still refreshes: the wait is capped', async () => {
-  let runs = 0;
-  const s = new RefreshScheduler(async () => void runs++, 30, 60);
-  const end = Date.now() + 200;
-  while (Date.now() < end) {
-    s.request();
-    await sleep(5);
-  }
-  assert.ok(runs >= 2, `refreshed ${runs} times during a 200 ms stream`);
-  s.dispose();
-});
-
-test('flush refreshes now; nothing runs after dispose', async () => {
+test('flush refreshes now; nothing runs after dispose', async (t) => {
+  const advance = mockTime(t);
   let runs = 0;
   const s = new RefreshScheduler(async () => void runs++, 1000, 1000);
   s.request();
   await s.flush();
   assert.equal(runs, 1);
+  await advance(2000);
+  assert.equal(runs, 1, 'the flushed request does not run again');
   s.dispose();
   s.request();
-  await sleep(20);
+  await advance(2000);
   assert.equal(runs, 1);
 });

@@ -337,9 +337,13 @@ function draw(card: Card): void {
   const total = card.series.reduce((n, s) => n + s.total, 0);
   const drawn = card.series.reduce((n, s) => n + s.x.length, 0);
   const exact = card.series.every((s) => s.exact);
-  text(card.badge, `${exact ? 'all points' : `${drawn.toLocaleString()} of ${total.toLocaleString()} points, extremes kept`}${zoom ? ' · zoomed' : ''}`);
-  card.element.dataset.exact = String(exact);
-  card.element.dataset.points = String(drawn);
+  const loading = card.pending !== undefined ? ' · reading…' : '';
+  text(card.badge, `${exact ? 'all points' : `${drawn.toLocaleString()} of ${total.toLocaleString()} points, extremes kept`}${zoom ? ' · zoomed' : ''}${loading}`);
+  // Test hooks (e2e): what is drawn once the answer is complete.
+  if (card.pending === undefined) {
+    card.element.dataset.exact = String(exact);
+    card.element.dataset.points = String(drawn);
+  }
   if (!painted && card.series.length) {
     painted = true;
     const ms = performance.now() - started;
@@ -467,7 +471,7 @@ vs.onMessage((m) => {
     case 'series': {
       const card = cards.get(m.key);
       if (!card || card.pending !== m.requestId) return; // a newer request is on its way
-      card.pending = undefined;
+      if (!m.partial) card.pending = undefined;
       card.series = m.series;
       card.error.classList.toggle('hidden', !m.error);
       text(card.error, m.error ?? '');

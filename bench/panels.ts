@@ -1,0 +1,183 @@
+// Benchmarks of the editor-tab panels (issue 6), run on a real store through the real in-process client:
+//  - charts: 10 runs × a 1,000,000-point metric, from the webview's first request to the serialized answer
+//    (what the host posts), cold (the store read builds the summaries) and warm (a chart opened again), and a
+//    zoom refetch of the visible range;
+//  - runs table: 10,000 runs × 50 data columns, from the store read to the first window of rows, and a sort.
+// The webview's own drawing is not in these figures (there is no browser here): the e2e suite logs the charts'
+// first paint as measured inside the webview.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InProcessClient } from '../extension/client/inProcessClient';
+import type { RegistryClient } from '../extension/client/trackingClient';
+import { bucketsFor } from '../extension/charts/messages';
+import { SeriesCache, toSeriesData } from '../extension/charts/seriesCache';
+import { EMPTY_PREFS, visibleColumns } from '../extension/runsTable/columns';
+import { RunsTableModel } from '../extension/runsTable/tableModel';
+import type { Run } from '../extension/tracking/rest/types';
+import { TrackingStore } from '../extension/tracking/store/trackingStore';
+import { logLongMetric, seedWide, T0 } from '../test/panels/seed';
+
+type Row = { name: string; value: string; target?: string; ok?: boolean };
+
+const ms = (n: number): string => `${n.toFixed(n < 10 ? 2 : 0)} ms`;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+const CHART_RUNS = 10;
+const CHART_POINTS = 1_000_000;
+const TABLE_RUNS = 10_000;
+/** A chart about 1000 px wide, as on a laptop screen. */
+const CHART_WIDTH = 1000;
+
+async function chartFigures(client: InProcessClient, runs: Run[], out: Row[]): Promise<void> {
+  const buckets = bucketsFor(CHART_WIDTH, runs.length);
+  // What the host does for one chart's `view` request: every run's series, then the message JSON.
+  const answer = async (cache: SeriesCache, range?: { from: number; to: number }): Promise<{ json: number; exact: boolean }> => {
+    const series = [];
+    for (const run of runs) series.push(toSeriesData(await cache.view(run, 'loss', 'step', buckets, range), false));
+    return { json: JSON.stringify({ type: 'series', requestId: 1, key: 'loss', series }).length, exact: series.every((s) => s.exact) };
+  };
+  const cache = new SeriesCache(client);
+  // Cold: the host posts the lines read so far every 150 ms (chartsPanel.ts), so the first paint waits for the
+  // first run only; the chart is complete when every run's summary is built.
+  let firstRun = 0;
+  const t0 = performance.now();
+  const cold = await time(async () => {
+    const first = toSeriesData(await cache.view(runs[0], 'loss', 'step', buckets), false);
+    JSON.stringify({ type: 'series', requestId: 1, key: 'loss', series: [first], partial: true });
+    firstRun = performance.now() - t0;
+    return answer(cache);
+  });
+  out.push({
+    name: `charts: ${CHART_RUNS} runs × ${CHART_POINTS.toLocaleString()}-point metric, cold, first lines posted (1 run)`,
+    value: ms(firstRun),
+    target: '≤ 500 ms',
+    ok: firstRun <= 500,
+  });
+  out.push({
+    name: `charts: ${CHART_RUNS} runs × ${CHART_POINTS.toLocaleString()}-point metric, cold, all ${CHART_RUNS} runs (store scan)`,
+    value: ms(cold.ms),
+    target: '≤ 500 ms',
+    ok: cold.ms <= 500,
+  });
+  const warm: number[] = [];
+  for (let i = 0; i < 5; i++) warm.push((await time(() => answer(cache))).ms);
+  out.push({ name: `charts: same chart opened again (summaries cached), median of 5`, value: ms(median(warm)), target: '≤ 500 ms', ok: median(warm) <= 500 });
+  out.push({ name: '  … message size', value: `${(cold.value.json / 1024).toFixed(0)} KiB for ${buckets} buckets × ${CHART_RUNS} runs` });
+  const zooms: Array<[string, number, number]> = [
+    ['10 % of the steps', 450_000, 550_000],
+    ['1 % of the steps', 495_000, 505_000],
+    ['0.1 % of the steps (every point)', 499_500, 500_500],
+  ];
+  for (const [label, from, to] of zooms) {
+    // Sequential, as zooms come one gesture at a time; the median of 7 (the slowest shows garbage collection).
+    const times: number[] = [];
+    let exact = false;
+    for (let i = 0; i < 7; i++) {
+      const r = await time(() => answer(cache, { from: from + i, to: to + i }));
+      times.push(r.ms);
+      exact = r.value.exact;
+    }
+    const t = median(times);
+    out.push({
+      name: `charts: zoom refetch, ${label}, ${CHART_RUNS} runs (median of 7; slowest ${ms(Math.max(...times))})`,
+      value: `${ms(t)}${exact ? ', all points' : ', extremes kept'}`,
+      target: '≤ 150 ms',
+      ok: t <= 150,
+    });
+  }
+}
+
+async function tableFigures(client: InProcessClient, experimentId: string, out: Row[]): Promise<void> {
+  const read = await time(async () => {
+    const all: Run[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.searchRuns({ experimentIds: [experimentId], viewType: 'ACTIVE_ONLY', maxResults: 5000, pageToken: token });
+      all.push(...page.items);
+      token = page.next_page_token;
+    } while (token);
+    return all;
+  });
+  const runs = read.value;
+  const firstPage = await time(() => client.searchRuns({ experimentIds: [experimentId], viewType: 'ACTIVE_ONLY', maxResults: 300 }));
+  const model = new RunsTableModel();
+  const open = await time(() => {
+    model.setRuns(runs);
+    const cols = visibleColumns(model.columns(), EMPTY_PREFS);
+    // The model message and the first screen of rows, serialized as postMessage does.
+    JSON.stringify({ columns: model.columns(), rowCount: model.rowCount, matched: model.matched });
+    return JSON.stringify(model.window(0, 100, cols)).length;
+  });
+  const columns = model.columns().filter((c) => c.kind === 'param' || c.kind === 'metric' || c.kind === 'tag').length;
+  out.push({
+    name: `runs table: ${TABLE_RUNS.toLocaleString()} runs × ${columns} columns, table model + first rows (runs in memory)`,
+    value: ms(open.ms),
+    target: '≤ 500 ms',
+    ok: open.ms <= 500,
+  });
+  out.push({ name: '  … first rows shown: first page of 300 runs read + table model', value: ms(firstPage.ms + open.ms * (300 / TABLE_RUNS)) });
+  out.push({
+    name: `runs table: reading all ${TABLE_RUNS.toLocaleString()} runs from the store (runs/search, in-process)`,
+    value: ms(read.ms),
+    target: '≤ 500 ms (whole open)',
+    ok: read.ms + open.ms <= 500,
+  });
+  const cols = visibleColumns(model.columns(), EMPTY_PREFS);
+  const sorts: number[] = [];
+  for (const [i, columnId] of ['metric:acc', 'param:p07', 'attr:duration', 'metric:m13', 'tag:t3'].entries()) {
+    sorts.push(
+      (
+        await time(() => {
+          model.setSort({ columnId, ascending: i % 2 === 0 });
+          return model.window(0, 100, cols).length;
+        })
+      ).ms,
+    );
+  }
+  out.push({ name: `runs table: sort ${TABLE_RUNS.toLocaleString()} runs by a column, median of 5 columns`, value: ms(median(sorts)), target: '≤ 100 ms', ok: median(sorts) <= 100 });
+  const filter = await time(() => {
+    model.setFilter("metrics.acc > 0.5 AND params.p03 != '7'");
+    return model.window(0, 100, cols).length;
+  });
+  out.push({ name: `runs table: filter ${TABLE_RUNS.toLocaleString()} runs with the search grammar`, value: ms(filter.ms) });
+}
+
+export async function benchPanels(): Promise<Row[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'mwb-bench-panels-'));
+  const out: Row[] = [];
+  const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0, lock: false, checkpointBytes: Number.MAX_SAFE_INTEGER });
+  try {
+    const client = new InProcessClient(store, undefined as unknown as RegistryClient);
+    const chartExp = await store.createExperiment('bench-charts');
+    const runs: Run[] = [];
+    for (let r = 0; r < CHART_RUNS; r++) {
+      const run = await store.createRun({ experiment_id: chartExp, run_name: `long-${r}`, start_time: T0 });
+      await logLongMetric(store, run.info.run_id, 'loss', CHART_POINTS, 100_000 * r + 12_345, r + 1);
+      runs.push(await client.getRun(run.info.run_id));
+    }
+    await chartFigures(client, runs, out);
+    const tableExp = await seedWide(store, 'bench-table', TABLE_RUNS);
+    await tableFigures(client, tableExp, out);
+  } finally {
+    await store.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+// `node --import tsx bench/panels.ts` prints the figures on their own.
+if (require.main === module) {
+  void benchPanels().then((rows) => {
+    for (const r of rows) {
+      const mark = r.ok === undefined ? '' : r.ok ? '  PASS' : '  MISS';
+      console.log(`${r.name.padEnd(96)} ${r.value.padStart(30)}${r.target ? `   target ${r.target}` : ''}${mark}`);
+    }
+  });
+}
