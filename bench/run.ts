@@ -195,7 +195,9 @@ async function restFigures(ceiling: number): Promise<void> {
       hist.push(performance.now() - a);
       points = (JSON.parse(r.text) as { metrics: unknown[] }).metrics.length;
     }
-    report(`REST get-history of a ${fmt(points)}-point metric, median`, `${fmt(median(hist), 1)} ms`, '≤ 100 ms', median(hist) <= 100 && points === 100_000);
+    // The first fetch builds the answer from sql.js; later ones, while no point arrives, come from the cache.
+    report(`REST get-history of a ${fmt(points)}-point metric, first fetch`, `${fmt(hist[0], 1)} ms`, '≤ 100 ms', hist[0] <= 100 && points === 100_000);
+    report('  … repeated fetch (cached until a point arrives), median of 9', `${fmt(median(hist.slice(1)), 1)} ms`);
 
     // runs/search over 10,000 runs with a filter and an order.
     const sexp = ((await ok(s, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'search' })) as { experiment_id: string }).experiment_id;

@@ -4,7 +4,7 @@ import type { DatasetInput, KeyValue, MetricInput, RunStatus } from '../rest/typ
 import { RUN_STATUSES, VIEW_TYPES } from '../rest/types';
 import type { TrackingStore } from '../store/trackingStore';
 import { Fields, toDouble, toInt } from './fields';
-import { metricsJson } from './json';
+import { metricsJson } from '../rest/json';
 
 /** A handler returns a body to serialise, or already-built JSON text for large payloads. */
 export type Reply = object | { rawJson: string };
@@ -165,7 +165,14 @@ export function trackingRoutes(store: TrackingStore): Map<string, Route> {
 
   // ---- metrics
   add('metrics/get-history', GET, (f) => {
-    const page = store.getMetricHistory(runIdOf(f), f.required('metric_key'), f.int('max_results'), f.str('page_token'));
+    const maxResults = f.int('max_results');
+    const pageToken = f.str('page_token');
+    if (maxResults === undefined && !pageToken) {
+      // The whole history: the common case for clients and charts, served from the store's JSON cache.
+      const json = store.getMetricHistoryJson(runIdOf(f), f.required('metric_key'));
+      return { rawJson: json === undefined ? '{}' : `{"metrics":${json}}` };
+    }
+    const page = store.getMetricHistory(runIdOf(f), f.required('metric_key'), maxResults, pageToken);
     const token = page.next_page_token ? `,"next_page_token":${JSON.stringify(page.next_page_token)}` : '';
     return { rawJson: page.metrics.length ? `{"metrics":${metricsJson(page.metrics)}${token}}` : token ? `{${token.slice(1)}}` : '{}' };
   });

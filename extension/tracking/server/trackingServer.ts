@@ -8,7 +8,7 @@ import { invalidParameter, MlflowError } from '../errors';
 import type { TrackingStore } from '../store/trackingStore';
 import { ArtifactService } from './artifactRoutes';
 import { Fields, parseQuery } from './fields';
-import { toJson } from './json';
+import { toJson } from '../rest/json';
 import { trackingRoutes, type Reply, type Route } from './trackingRoutes';
 import { safeSegments } from './artifactPaths';
 import { actorFromHeaders } from '../../registry/audit';

@@ -9,6 +9,7 @@ import { invalidParameter, MlflowError, notFound } from '../errors';
 import { encodePageToken, decodePageToken } from '../search/pageToken';
 import { compileExperimentSearch } from '../search/experimentSearch';
 import { compileRunSearch } from '../search/runSearch';
+import { metricsJson } from '../rest/json';
 import type {
   CreateRunRequest, DatasetInput, Experiment, KeyValue, LogBatchRequest, Metric, MetricInput, MetricSummary, MetricWithRunId,
   Run, RunInfo, SearchExperimentsRequest, SearchRunsRequest, UpdateRunRequest, ViewType,
@@ -18,6 +19,7 @@ import {
   LIMITS, validateExperimentName, validateKey, validateMetricValue, validateRunId, validateStep, validateTimestamp, validateValueLength,
 } from '../validation';
 import { CHECKPOINT_FILE, journalGenerations, journalPath, removeJournalsBefore, writeFileAtomic } from './durability';
+import { HistoryJsonCache } from './historyJsonCache';
 import { Journal } from './journal';
 import { applyOp, findRun, MetricKeys, type DatasetOp, type MetricTuple, type Op, type Pair, RUN_NAME_TAG, toJournalNumber } from './operations';
 import { OwnerLock, type OwnerInfo } from './ownerLock';
@@ -74,6 +76,7 @@ function validatePairs(pairs: KeyValue[] | undefined, what: 'param' | 'tag', lim
 
 export class TrackingStore {
   private readonly keys: MetricKeys;
+  private readonly historyJson = new HistoryJsonCache();
   private journal: Journal<Op>;
   private generation: number;
   private lsn: number;
@@ -521,6 +524,25 @@ export class TrackingStore {
     const out: { metrics: Metric[]; next_page_token?: string } = { metrics: all.slice(offset, offset + size) };
     if (offset + size < all.length) out.next_page_token = encodePageToken(offset + size);
     return out;
+  }
+
+  /**
+   * The whole history of a metric as the JSON text of MLflow's `metrics` list (undefined when there is none),
+   * served from a cache while the key gains no points.
+   */
+  getMetricHistoryJson(runId: unknown, key: unknown): string | undefined {
+    const run = findRun(this.db, validateRunId(runId));
+    if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
+    const keyId = this.keys.existing(key);
+    if (keyId === undefined) return undefined;
+    const count = this.db.get<{ count: number }>('SELECT count FROM latest_metrics WHERE run_id = ? AND key_id = ?', [run.id, keyId])?.count;
+    if (count === undefined) return undefined;
+    const cached = this.historyJson.get(run.id, keyId, count);
+    if (cached !== undefined) return cached;
+    const metrics = readMetricHistory(this.db, run.id, keyId, key);
+    const json = metricsJson(metrics);
+    this.historyJson.set(run.id, keyId, count, json, metrics.length);
+    return json;
   }
 
   /** MLflow's get-history-bulk-interval: a sampled set of steps shared by all runs, keeping each run's ends. */

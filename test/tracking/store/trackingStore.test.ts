@@ -163,3 +163,23 @@ test('schema version is recorded and a newer store is refused with a clear messa
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the history JSON served to REST clients follows every stored point, cached or not', async () => {
+  await withStore(async (store) => {
+    const run = (await store.createRun({})).info.run_id;
+    assert.equal(store.getMetricHistoryJson(run, 'loss'), undefined);
+    await store.logBatch({ run_id: run, metrics: [{ key: 'loss', value: 1, timestamp: 10, step: 0 }, { key: 'loss', value: NaN, timestamp: 11, step: 1 }] });
+    const first = store.getMetricHistoryJson(run, 'loss')!;
+    assert.deepEqual(JSON.parse(first), [
+      { key: 'loss', value: 1, timestamp: 10, step: 0 },
+      { key: 'loss', value: 'NaN', timestamp: 11, step: 1 },
+    ]);
+    assert.equal(store.getMetricHistoryJson(run, 'loss'), first); // unchanged: the same text
+    await store.logMetric(run, { key: 'loss', value: 1, timestamp: 10, step: 0 }); // identical point: nothing stored
+    assert.equal(store.getMetricHistoryJson(run, 'loss'), first);
+    await store.logMetric(run, { key: 'loss', value: 0.5, timestamp: 12, step: 2 });
+    const after = JSON.parse(store.getMetricHistoryJson(run, 'loss')!) as { value: number | string }[];
+    assert.deepEqual(after.map((m) => m.value), [1, 'NaN', 0.5]);
+    assert.deepEqual(after, JSON.parse(JSON.stringify(store.getMetricHistory(run, 'loss').metrics.map((m) => ({ ...m, value: Number.isNaN(m.value) ? 'NaN' : m.value })))));
+  });
+});

@@ -1,6 +1,6 @@
 // Response serialisation in MLflow's protobuf-JSON conventions: non-finite doubles become the strings
 // "NaN"/"Infinity"/"-Infinity" (JSON.stringify would write null), and large metric lists take a fast path.
-import type { Metric, MetricWithRunId } from '../rest/types';
+import type { Metric, MetricWithRunId } from './types';
 
 export function jsonNumber(v: number): string {
   if (Number.isFinite(v)) return String(v);
