@@ -51,8 +51,10 @@ function hostName(header: string | undefined): string | undefined {
 }
 
 function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff' });
-  res.end(body);
+  // Encode once: node:http writes a large string to the socket several times slower than the same bytes.
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, 'X-Content-Type-Options': 'nosniff' });
+  res.end(bytes);
 }
 
 function sendError(res: ServerResponse, err: MlflowError, status = err.httpStatus): void {
