@@ -16,7 +16,9 @@ import { RunsTableModel } from './tableModel';
  * are synchronous, so the host yields between pages to keep serving the webview (and the tracking server).
  */
 const FIRST_PAGE = 300;
-const PAGE = 1500;
+const PAGE = 500;
+/** While loading, the webview hears about new pages at most this often (each notice re-lays the table out). */
+const LOAD_NOTICE_MS = 400;
 const LIVE_MS = 3000;
 /** Running runs re-read per tick; a larger number of running runs waits for the next full refresh. */
 const MAX_LIVE_RUNS = 200;
@@ -119,6 +121,7 @@ export class RunsTablePanel {
       }
       const all: Run[] = [];
       let token: string | undefined;
+      let noticed = 0;
       do {
         const page = await client.searchRuns({
           experimentIds: [this.experimentId],
@@ -129,8 +132,11 @@ export class RunsTablePanel {
         all.push(...page.items);
         token = page.next_page_token;
         if (token) {
-          this.model.setRuns([...all]);
-          this.postModel();
+          if (Date.now() - noticed > LOAD_NOTICE_MS) {
+            noticed = Date.now();
+            this.model.setRuns([...all]);
+            this.postModel();
+          }
           await new Promise((resolve) => setImmediate(resolve));
         }
       } while (token && !this.host.isDisposed);
@@ -156,6 +162,8 @@ export class RunsTablePanel {
     const worker = async (): Promise<void> => {
       while (next < runs.length && !this.host.isDisposed) {
         const run = runs[next++];
+        // In-process reads never yield on their own: let the webview and the tracking server in now and then.
+        if (next % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
         try {
           const summaries = await client.metricSummaries(run);
           ranges.set(run.info.run_id, new Map(summaries.map((s) => [s.key, { min: s.min, max: s.max }])));
@@ -173,8 +181,8 @@ export class RunsTablePanel {
   private async liveTick(): Promise<void> {
     if (this.loading) return;
     const running = this.model.allRuns().filter((r) => r.info.status === 'RUNNING' || r.info.status === 'SCHEDULED');
-    // A window that sees every write only needs to look after one; others poll while anything runs.
-    if (this.session.pushesWrites() ? !this.dirty : running.length === 0 && !this.dirty) return;
+    // A window that sees every write looks only after one; others (client windows, remote servers) poll.
+    if (this.session.pushesWrites() && !this.dirty) return;
     this.dirty = false;
     const client = this.session.client();
     const updated: Run[] = [];

@@ -149,7 +149,7 @@ function cycleSort(columnId: string): void {
 
 // ---- rows ------------------------------------------------------------------------------------------------------
 
-const rowPool: HTMLElement[] = [];
+const rendered: HTMLElement[] = [];
 
 function rowAt(index: number): RowData | undefined {
   return blocks.get(Math.floor(index / BLOCK))?.[index % BLOCK];
@@ -238,8 +238,8 @@ function renderRows(): void {
       nodes.push(placeholder);
     }
   }
-  rowPool.length = 0;
-  rowPool.push(...nodes);
+  rendered.length = 0;
+  rendered.push(...nodes);
   replace(body, ...nodes);
 }
 
@@ -260,7 +260,7 @@ function updateSelectionUi(): void {
   setLabel(compareBtn, n ? `Compare (${n})` : 'Compare');
   setDisabled(chartsBtn, n === 0);
   setDisabled(compareBtn, n < 2);
-  for (const r of rowPool) {
+  for (const r of rendered) {
     const id = r.getAttribute('data-run');
     if (id) r.classList.toggle('selected', selected.has(id));
   }
