@@ -86,8 +86,7 @@ async function answer(text: string, prompt?: RegExp): Promise<void> {
 async function pickExactRow(label: string): Promise<void> {
   const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
   const row = wb.quickInput.locator('.quick-input-list .monaco-list-row').filter({ has: wb.page.locator('.label-name', { hasText: exact }) }).first();
-  await row.waitFor({ state: 'visible', timeout: 20_000 });
-  await row.click();
+  await wb.clickQuickInputRow(row);
 }
 
 async function waitForTitle(title: RegExp): Promise<void> {

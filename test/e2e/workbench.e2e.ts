@@ -352,15 +352,14 @@ step('multi-root: each folder has its own store, tree branch and terminal enviro
   await page3.keyboard.press('Control+P');
   await wb3.quickInputBox.waitFor({ state: 'visible' });
   await wb3.quickInputBox.fill('README.md');
-  await wb3.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'workspace-b' }).first().click();
+  await wb3.clickQuickInputRow(wb3.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'workspace-b' }).first());
   await page3.locator('.tabs-container .tab', { hasText: 'README.md' }).first().waitFor({ timeout: 20_000 });
   const ownStatus = wb3.statusItem(new RegExp(`MLflow 127\\.0\\.0\\.1:${otherOwner.port}`));
   await ownStatus.waitFor({ timeout: 20_000 });
   assert.equal(await ownStatus.locator('.codicon-beaker').count(), 1, 'this window owns the second folder\'s store');
   await wb3.runCommand('Terminal: Create New Terminal');
   const folderPick = wb3.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'workspace-b' }).first();
-  await folderPick.waitFor({ timeout: 20_000 });
-  await folderPick.click();
+  await wb3.clickQuickInputRow(folderPick);
   await waitUntil('a shell prompt', async () => /[#$]\s*$/m.test(await wb3.terminalText()), 30_000);
   await wb3.typeInTerminal(`python3 ${join(server!.dirs.workspace, 'train.py')} --experiment in-folder-b --run-name b-run --steps 3`);
   await waitUntil('the run in folder b', async () => new RegExp(`logged run b-run RUN_ID=\\w+ to http://127\\.0\\.0\\.1:${otherOwner.port}`).test(await wb3.terminalText()), 60_000);

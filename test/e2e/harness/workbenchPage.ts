@@ -61,9 +61,27 @@ export class WorkbenchPage {
   }
 
   async pickQuickInputRow(label: string): Promise<void> {
-    const row = this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+    await this.clickQuickInputRow(this.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: label }).first());
+  }
+
+  /**
+   * Clicks a quick pick row. The pointer is parked first: a quick pick opens under wherever the pointer was
+   * left, and the hover of the row beneath it (a folder's path, say) can cover the row we want for as long as
+   * the pointer stays, so a plain click would wait forever. Parking it again between attempts lets such a
+   * hover close.
+   */
+  async clickQuickInputRow(row: Locator): Promise<void> {
     await row.waitFor({ state: 'visible', timeout: 20_000 });
-    await row.click();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await this.page.mouse.move(0, 0);
+      try {
+        await row.click({ timeout: 5_000 });
+        return;
+      } catch (error) {
+        if (!(await row.isVisible())) return; // the click went through and closed the picker
+        if (attempt === 2) throw error;
+      }
+    }
   }
 
   /** Answers an input box (showInputBox): replaces its value and presses Enter. */
