@@ -19,6 +19,14 @@ const run = (cmd, args) => {
 };
 if (!process.env.E2E_VSIX) run('npm', ['run', '--silent', 'package']);
 const dir = join(root, 'test', 'e2e');
-const files = readdirSync(dir).filter((f) => f.endsWith('.e2e.ts')).map((f) => join('test', 'e2e', f));
+// `npm run test:e2e -- panels` runs only the specs whose file name contains one of the words given.
+const only = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.e2e.ts') && (!only.length || only.some((o) => f.includes(o))))
+  .map((f) => join('test', 'e2e', f));
+if (!files.length) {
+  console.error(`e2e: no spec matches ${only.join(', ')}`);
+  process.exit(1);
+}
 // One VS Code at a time: the files share the machine's two cores with code-server and chromium.
 run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files]);
