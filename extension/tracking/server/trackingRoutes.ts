@@ -7,7 +7,8 @@ import { Fields, toDouble, toInt } from './fields';
 import { metricsJson } from '../rest/json';
 
 /** A handler returns a body to serialise, or already-built JSON text for large payloads. */
-export type Reply = object | { rawJson: string };
+/** A route's answer: an object to serialise, JSON text, or JSON bytes in slices (sent as they are made). */
+export type Reply = object | { rawJson: string } | { rawJsonSlices: Iterable<Uint8Array> };
 export type Handler = (f: Fields) => Reply | Promise<Reply>;
 export interface Route {
   methods: readonly string[];
@@ -169,8 +170,8 @@ export function trackingRoutes(store: TrackingStore): Map<string, Route> {
     const pageToken = f.str('page_token');
     if (maxResults === undefined && !pageToken) {
       // The whole history: the common case for clients and charts, served from the store's JSON cache.
-      const json = store.getMetricHistoryJson(runIdOf(f), f.required('metric_key'));
-      return { rawJson: json === undefined ? '{}' : `{"metrics":${json}}` };
+      const slices = store.getMetricHistoryJson(runIdOf(f), f.required('metric_key'));
+      return slices === undefined ? { rawJson: '{}' } : { rawJsonSlices: wrapSlices('{"metrics":', slices, '}') };
     }
     const page = store.getMetricHistory(runIdOf(f), f.required('metric_key'), maxResults, pageToken);
     const token = page.next_page_token ? `,"next_page_token":${JSON.stringify(page.next_page_token)}` : '';
@@ -194,4 +195,10 @@ export function trackingRoutes(store: TrackingStore): Map<string, Route> {
   });
 
   return routes;
+}
+
+function* wrapSlices(head: string, body: Iterable<Uint8Array>, tail: string): Generator<Uint8Array> {
+  yield Buffer.from(head);
+  yield* body;
+  yield Buffer.from(tail);
 }

@@ -1,10 +1,11 @@
-// Serialised metric histories, reused while a (run, key) gains no points. Charts and REST clients fetch the
-// same long histories again and again (live tails, reopened panels); rebuilding 100,000 points costs far more
-// than one lookup of the key's point count, which changes with every point that is actually stored.
+// Serialised metric histories (get-history's JSON bytes, in slices), reused while a (run, key) gains no
+// points. Charts and REST clients fetch the same long histories again and again (live tails, reopened
+// panels); rebuilding 100,000 points costs far more than one lookup of the key's point count, which changes
+// with every point that is actually stored.
 
 interface Entry {
   count: number;
-  json: string;
+  json: readonly Uint8Array[];
   points: number;
 }
 
@@ -15,7 +16,7 @@ export class HistoryJsonCache {
   /** Bounded by points held rather than entries: one long history can outweigh thousands of short ones. */
   constructor(private readonly maxPoints = 500_000) {}
 
-  get(runId: number, keyId: number, count: number): string | undefined {
+  get(runId: number, keyId: number, count: number): readonly Uint8Array[] | undefined {
     const id = `${runId}:${keyId}`;
     const entry = this.entries.get(id);
     if (!entry) return undefined;
@@ -28,7 +29,7 @@ export class HistoryJsonCache {
     return entry.json;
   }
 
-  set(runId: number, keyId: number, count: number, json: string, points: number): void {
+  set(runId: number, keyId: number, count: number, json: readonly Uint8Array[], points: number): void {
     if (points > this.maxPoints) return;
     const id = `${runId}:${keyId}`;
     const old = this.entries.get(id);

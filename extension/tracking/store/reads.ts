@@ -1,6 +1,7 @@
 // Read paths of the tracking store, returning the REST contract's shapes.
 import { notFound } from '../errors';
 import type { DatasetInput, Experiment, KeyValue, Metric, MetricSummary, MetricWithRunId, Run, RunInfo, RunStatus } from '../rest/types';
+import { historyMetrics, readHistoryColumns } from './metricHistory';
 import type { Sqlite, SqlValue } from './sqlite';
 
 interface ExperimentRow {
@@ -164,25 +165,7 @@ export function readMetricSummaries(db: Sqlite, runId: number): MetricSummary[] 
 
 /** Points of one metric, ordered as MLflow's SQL store returns them: timestamp, step, value. */
 export function readMetricHistory(db: Sqlite, runId: number, keyId: number, key: string): Metric[] {
-  const stmt = db.statement('SELECT step, timestamp, value, is_nan FROM metrics WHERE run_id = ? AND key_id = ?');
-  const out: Metric[] = [];
-  let sorted = true;
-  let prev: Metric | undefined;
-  try {
-    stmt.bind([runId, keyId]);
-    while (stmt.step()) {
-      const [step, timestamp, value, isNan] = stmt.get() as number[];
-      const m: Metric = { key, value: isNan ? NaN : value, timestamp, step };
-      // Rows come clustered by step; usually timestamps grow with steps, so a sort is rarely needed.
-      if (prev && (prev.timestamp > timestamp || (prev.timestamp === timestamp && prev.step > step))) sorted = false;
-      out.push(m);
-      prev = m;
-    }
-  } finally {
-    stmt.reset();
-  }
-  if (!sorted) out.sort((a, b) => a.timestamp - b.timestamp || a.step - b.step || a.value - b.value);
-  return out;
+  return historyMetrics(readHistoryColumns(db, runId, keyId, key));
 }
 
 /** Points of one metric ordered by step (then timestamp), the order charts and bulk-interval use. */

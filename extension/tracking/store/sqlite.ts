@@ -19,9 +19,58 @@ function locateWasm(file: string): string {
   return candidates.find((p) => existsSync(p)) ?? file;
 }
 
+/** The few sqlite3 C functions sql.js exports on its module, for the numeric fast path below. */
+interface SqliteCApi {
+  _sqlite3_step(stmt: number): number;
+  _sqlite3_column_double(stmt: number, column: number): number;
+  _sqlite3_sql(stmt: number): number;
+  UTF8ToString(ptr: number): string;
+}
+
+let capi: SqliteCApi | undefined;
+
 export function loadSqlJs(): Promise<SqlJsStatic> {
-  loading ??= initSqlJs({ locateFile: locateWasm });
+  loading ??= initSqlJs({ locateFile: locateWasm }).then((SQL) => {
+    const api = SQL as unknown as Partial<SqliteCApi>;
+    if (typeof api._sqlite3_step === 'function' && typeof api._sqlite3_column_double === 'function' && typeof api._sqlite3_sql === 'function' && typeof api.UTF8ToString === 'function') {
+      capi = api as SqliteCApi;
+    }
+    return SQL;
+  });
   return loading;
+}
+
+const SQLITE_ROW = 100;
+const SQLITE_DONE = 101;
+
+/** Numeric columns of a result, one Float64Array per column, `rows` long. */
+export interface NumericColumns {
+  rows: number;
+  columns: Float64Array[];
+}
+
+/**
+ * sql.js keeps a statement's C pointer under a minified property name. It is found once by asking SQLite
+ * which SQL each numeric property's pointer was prepared from; if the probe ever fails (another sql.js
+ * build), callers fall back to Statement.get().
+ */
+let pointerProperty: string | null | undefined;
+
+function statementPointer(stmt: Statement, sql: string): number | undefined {
+  if (!capi) return undefined;
+  const fields = stmt as unknown as Record<string, unknown>;
+  if (pointerProperty === undefined) {
+    pointerProperty = null;
+    for (const [name, value] of Object.entries(fields)) {
+      // Pointers into the wasm heap are large; small numbers are counters and must not be dereferenced.
+      if (typeof value === 'number' && Number.isInteger(value) && value > 4096 && capi.UTF8ToString(capi._sqlite3_sql(value)) === sql) {
+        pointerProperty = name;
+        break;
+      }
+    }
+  }
+  const ptr = pointerProperty ? fields[pointerProperty] : undefined;
+  return typeof ptr === 'number' && ptr > 0 ? ptr : undefined;
 }
 
 /** A thin handle over one sql.js Database: cached statements, typed row helpers, transactions. */
@@ -84,6 +133,53 @@ export class Sqlite {
       stmt.reset();
     }
     return out;
+  }
+
+  /**
+   * Every row of a query whose columns are all numbers (NULL reads as 0), as typed columns. Long metric
+   * histories are read this way: stepping through the C API sql.js exports, without the array Statement.get()
+   * allocates per row, reads 100,000 points in about half the time. `capacity` is a hint (e.g. a known count).
+   */
+  numericColumns(sql: string, params: SqlValue[], columnCount: number, capacity = 1024): NumericColumns {
+    const stmt = this.statement(sql);
+    let size = Math.max(16, capacity);
+    let columns = Array.from({ length: columnCount }, () => new Float64Array(size));
+    let rows = 0;
+    const grow = (): void => {
+      size *= 2;
+      columns = columns.map((c) => {
+        const bigger = new Float64Array(size);
+        bigger.set(c);
+        return bigger;
+      });
+    };
+    try {
+      stmt.bind(params);
+      const ptr = statementPointer(stmt, sql);
+      if (ptr !== undefined && capi) {
+        const { _sqlite3_step: step, _sqlite3_column_double: column } = capi;
+        let rc: number;
+        while ((rc = step(ptr)) === SQLITE_ROW) {
+          if (rows === size) grow();
+          for (let c = 0; c < columnCount; c++) columns[c][rows] = column(ptr, c);
+          rows++;
+        }
+        if (rc === SQLITE_DONE) return { rows, columns };
+        // An error: start again through sql.js, which turns it into an exception with SQLite's message.
+        stmt.reset();
+        stmt.bind(params);
+        rows = 0;
+      }
+      while (stmt.step()) {
+        if (rows === size) grow();
+        const row = stmt.get();
+        for (let c = 0; c < columnCount; c++) columns[c][rows] = Number(row[c] ?? 0);
+        rows++;
+      }
+      return { rows, columns };
+    } finally {
+      stmt.reset();
+    }
   }
 
   exec(sql: string): void {

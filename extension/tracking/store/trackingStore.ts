@@ -9,7 +9,6 @@ import { invalidParameter, MlflowError, notFound } from '../errors';
 import { encodePageToken, decodePageToken } from '../search/pageToken';
 import { compileExperimentSearch } from '../search/experimentSearch';
 import { compileRunSearch } from '../search/runSearch';
-import { metricsJson } from '../rest/json';
 import type {
   CreateRunRequest, DatasetInput, Experiment, KeyValue, LogBatchRequest, Metric, MetricInput, MetricSummary, MetricWithRunId,
   Run, RunInfo, SearchExperimentsRequest, SearchRunsRequest, UpdateRunRequest, ViewType,
@@ -20,6 +19,7 @@ import {
 } from '../validation';
 import { CHECKPOINT_FILE, journalGenerations, journalPath, removeJournalsBefore, writeFileAtomic } from './durability';
 import { HistoryJsonCache } from './historyJsonCache';
+import { historyJsonSlices, readHistoryColumns } from './metricHistory';
 import { Journal } from './journal';
 import { applyOp, findRun, MetricKeys, type DatasetOp, type MetricTuple, type Op, type Pair, RUN_NAME_TAG, toJournalNumber } from './operations';
 import { OwnerLock, type OwnerInfo } from './ownerLock';
@@ -527,10 +527,11 @@ export class TrackingStore {
   }
 
   /**
-   * The whole history of a metric as the JSON text of MLflow's `metrics` list (undefined when there is none),
-   * served from a cache while the key gains no points.
+   * The whole history of a metric as the JSON bytes of MLflow's `metrics` list, in slices (undefined when
+   * there is none). Slices are built as they are taken, so a server can send the first while the rest are
+   * made; once all are taken they are kept and served again while the key gains no points.
    */
-  getMetricHistoryJson(runId: unknown, key: unknown): string | undefined {
+  getMetricHistoryJson(runId: unknown, key: unknown): Iterable<Uint8Array> | undefined {
     const run = findRun(this.db, validateRunId(runId));
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
     const keyId = this.keys.existing(key);
@@ -539,10 +540,17 @@ export class TrackingStore {
     if (count === undefined) return undefined;
     const cached = this.historyJson.get(run.id, keyId, count);
     if (cached !== undefined) return cached;
-    const metrics = readMetricHistory(this.db, run.id, keyId, key);
-    const json = metricsJson(metrics);
-    this.historyJson.set(run.id, keyId, count, json, metrics.length);
-    return json;
+    // Read now, not when the slices are taken: the answer is the history as of this call.
+    const history = readHistoryColumns(this.db, run.id, keyId, key, count);
+    const cache = this.historyJson;
+    return (function* slices(): Generator<Uint8Array> {
+      const taken: Uint8Array[] = [];
+      for (const slice of historyJsonSlices(history)) {
+        taken.push(slice);
+        yield slice;
+      }
+      cache.set(run.id, keyId, count, taken, history.length);
+    })();
   }
 
   /** MLflow's get-history-bulk-interval: a sampled set of steps shared by all runs, keeping each run's ends. */

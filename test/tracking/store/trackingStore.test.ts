@@ -164,22 +164,55 @@ test('schema version is recorded and a newer store is refused with a clear messa
   }
 });
 
+const text = (slices: Iterable<Uint8Array>): string => Buffer.concat([...slices]).toString('utf8');
+
 test('the history JSON served to REST clients follows every stored point, cached or not', async () => {
   await withStore(async (store) => {
     const run = (await store.createRun({})).info.run_id;
     assert.equal(store.getMetricHistoryJson(run, 'loss'), undefined);
     await store.logBatch({ run_id: run, metrics: [{ key: 'loss', value: 1, timestamp: 10, step: 0 }, { key: 'loss', value: NaN, timestamp: 11, step: 1 }] });
-    const first = store.getMetricHistoryJson(run, 'loss')!;
+    const first = text(store.getMetricHistoryJson(run, 'loss')!);
     assert.deepEqual(JSON.parse(first), [
       { key: 'loss', value: 1, timestamp: 10, step: 0 },
       { key: 'loss', value: 'NaN', timestamp: 11, step: 1 },
     ]);
-    assert.equal(store.getMetricHistoryJson(run, 'loss'), first); // unchanged: the same text
+    const cached = store.getMetricHistoryJson(run, 'loss')!;
+    assert.ok(Array.isArray(cached), 'a second fetch with no new point is served from the cache');
+    assert.equal(text(cached), first);
     await store.logMetric(run, { key: 'loss', value: 1, timestamp: 10, step: 0 }); // identical point: nothing stored
-    assert.equal(store.getMetricHistoryJson(run, 'loss'), first);
+    assert.equal(store.getMetricHistoryJson(run, 'loss'), cached);
     await store.logMetric(run, { key: 'loss', value: 0.5, timestamp: 12, step: 2 });
-    const after = JSON.parse(store.getMetricHistoryJson(run, 'loss')!) as { value: number | string }[];
+    const after = JSON.parse(text(store.getMetricHistoryJson(run, 'loss')!)) as { value: number | string }[];
     assert.deepEqual(after.map((m) => m.value), [1, 'NaN', 0.5]);
     assert.deepEqual(after, JSON.parse(JSON.stringify(store.getMetricHistory(run, 'loss').metrics.map((m) => ({ ...m, value: Number.isNaN(m.value) ? 'NaN' : m.value })))));
+  });
+});
+
+test('a long history in slices is the same JSON as the whole list: order, non-finite values, non-ASCII keys', async () => {
+  await withStore(async (store) => {
+    const run = (await store.createRun({})).info.run_id;
+    const specials = [NaN, Infinity, -Infinity, -0, 1e-300, 123456789.123456789, 0.1 + 0.2];
+    for (const key of ['long', 'pérte/Δ']) {
+      const points = Array.from({ length: 20_000 }, (_, i) => ({
+        key,
+        value: i % 997 === 0 ? specials[(i / 997) % specials.length] : Math.sin(i) * 1e3,
+        // Timestamps that do not follow the steps everywhere: MLflow orders by timestamp, then step, then value.
+        timestamp: 1_700_000_000_000 + (i % 3000 === 0 ? -i : i),
+        step: i,
+      }));
+      for (let i = 0; i < points.length; i += 1000) await store.logBatch({ run_id: run, metrics: points.slice(i, i + 1000) });
+      const slices = [...store.getMetricHistoryJson(run, key)!];
+      assert.ok(slices.length > 2, 'answered in several slices');
+      const parsed = JSON.parse(Buffer.concat(slices).toString('utf8')) as Array<{ key: string; value: number | string; timestamp: number; step: number }>;
+      const expected = store.getMetricHistory(run, key).metrics.map((m) => ({
+        ...m,
+        value: Number.isNaN(m.value) ? 'NaN' : m.value === Infinity ? 'Infinity' : m.value === -Infinity ? '-Infinity' : m.value,
+      }));
+      assert.equal(parsed.length, points.length);
+      assert.deepEqual(parsed, JSON.parse(JSON.stringify(expected)));
+      const times = parsed.map((m) => m.timestamp);
+      assert.ok(times.every((t, i) => i === 0 || times[i - 1] <= t), 'ordered by timestamp');
+      assert.equal(parsed[0].step, 18_000, 'the earliest timestamp first, whatever its step');
+    }
   });
 });
