@@ -191,7 +191,7 @@ test('the history JSON served to REST clients follows every stored point, cached
 test('a long history in slices is the same JSON as the whole list: order, non-finite values, non-ASCII keys', async () => {
   await withStore(async (store) => {
     const run = (await store.createRun({})).info.run_id;
-    const specials = [NaN, Infinity, -Infinity, -0, 1e-300, 123456789.123456789, 0.1 + 0.2];
+    const specials = [NaN, Infinity, -Infinity, -0, 1e-300, 123456789.12345679, 0.1 + 0.2];
     for (const key of ['long', 'pérte/Δ']) {
       const points = Array.from({ length: 20_000 }, (_, i) => ({
         key,
