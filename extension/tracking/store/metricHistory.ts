@@ -42,6 +42,7 @@ const POINT_BYTES = 3 * 24 + 40;
 
 const COMMA = 0x2c;
 const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
 const ZERO = 0x30;
 const MINUS = 0x2d;
 
@@ -77,9 +78,10 @@ function writeNumber(out: Uint8Array, pos: number, v: number): number {
 
 /**
  * The JSON array of a history (`[{"key":…,"value":…,"timestamp":…,"step":…},…]`, exactly what
- * JSON.stringify makes of the points) as a series of byte slices, built lazily. The bytes are written
- * directly: integers digit by digit, other numbers through V8's own shortest form; no object or string per
- * point is made, which roughly halves the work of a long history.
+ * JSON.stringify makes of the points) as a series of byte slices, built lazily. No object or string per point
+ * is made: a slice's values are formatted by one JSON.stringify of a plain number array (V8's own shortest
+ * round-trip form, in C++) and spliced between the field names byte by byte; integers are written digit by
+ * digit. This does a long history in a fraction of the time of stringifying point objects.
  */
 export function* historyJsonSlices(h: HistoryColumns): Generator<Buffer> {
   if (h.length === 0) {
@@ -89,22 +91,40 @@ export function* historyJsonSlices(h: HistoryColumns): Generator<Buffer> {
   const head = Buffer.from(`{"key":${JSON.stringify(h.key)},"value":`, 'utf8');
   const timestampField = Buffer.from(',"timestamp":');
   const stepField = Buffer.from(',"step":');
+  const values: number[] = [];
   for (let start = 0; start < h.length; start += SLICE_POINTS) {
     const end = Math.min(h.length, start + SLICE_POINTS);
-    const out = Buffer.allocUnsafe((end - start) * (head.length + POINT_BYTES) + 2);
+    values.length = 0;
+    for (let i = start; i < end; i++) values.push(h.value[i]);
+    // `[v0,v1,…]`; a non-finite value appears as `null`, replaced below by MLflow's string for it.
+    const formatted = Buffer.from(JSON.stringify(values), 'latin1');
+    const out = Buffer.allocUnsafe(formatted.length + (end - start) * (head.length + POINT_BYTES) + 2);
     let pos = 0;
+    let k = 1; // just past the '['
     out[pos++] = start === 0 ? 0x5b /* [ */ : COMMA;
     for (let i = start; i < end; i++) {
       if (i > start) out[pos++] = COMMA;
       out.set(head, pos);
-      pos = writeNumber(out, pos + head.length, h.value[i]);
+      pos += head.length;
+      const v = h.value[i];
+      if (Number.isFinite(v)) {
+        let c: number;
+        while ((c = formatted[k]) !== COMMA && c !== CLOSE_BRACKET) {
+          out[pos++] = c;
+          k++;
+        }
+      } else {
+        pos = writeNumber(out, pos, v);
+        k += 4; // 'null'
+      }
+      k++; // the ',' or ']' after the value
       out.set(timestampField, pos);
       pos = writeNumber(out, pos + timestampField.length, h.timestamp[i]);
       out.set(stepField, pos);
       pos = writeNumber(out, pos + stepField.length, h.step[i]);
       out[pos++] = CLOSE_BRACE;
     }
-    if (end === h.length) out[pos++] = 0x5d; /* ] */
+    if (end === h.length) out[pos++] = CLOSE_BRACKET;
     yield out.subarray(0, pos);
   }
 }
