@@ -53,7 +53,8 @@ function shapeOf(v: unknown): string | undefined {
   return Array.isArray(v) ? `(${v.map(String).join(', ')})` : undefined;
 }
 
-function columns(json: unknown, problems: string[], what: string): SignatureColumn[] {
+/** A signature part: a JSON string (as MLmodel files hold it) or an already parsed list; problems noted. */
+function specList(json: unknown, problems: string[], what: string): unknown[] {
   if (json === null || json === undefined) return [];
   let specs: unknown = json;
   if (typeof json === 'string') {
@@ -68,6 +69,11 @@ function columns(json: unknown, problems: string[], what: string): SignatureColu
     problems.push(`The signature's ${what} are not a list.`);
     return [];
   }
+  return specs;
+}
+
+function columns(json: unknown, problems: string[], what: string): SignatureColumn[] {
+  const specs = specList(json, problems, what);
   return specs.map((s: unknown, i) => {
     const o = (s && typeof s === 'object' ? s : {}) as Record<string, unknown>;
     const tensor = o.type === 'tensor';
@@ -80,17 +86,7 @@ function columns(json: unknown, problems: string[], what: string): SignatureColu
 }
 
 function params(json: unknown, problems: string[]): SignatureParam[] {
-  if (json === null || json === undefined) return [];
-  let specs: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      specs = JSON.parse(json);
-    } catch {
-      problems.push("The signature's params are not valid JSON.");
-      return [];
-    }
-  }
-  if (!Array.isArray(specs)) return [];
+  const specs = specList(json, problems, 'params');
   return specs.map((s: unknown) => {
     const o = (s && typeof s === 'object' ? s : {}) as Record<string, unknown>;
     const p: SignatureParam = { name: scalar(o.name), type: scalar(o.type), default: scalar(o.default) };

@@ -81,6 +81,8 @@ describe('MLmodel summary', () => {
     assert.match(summariseMlmodel('flavors: [').problems[0], /Not valid YAML/);
     assert.match(summariseMlmodel('- a').problems[0], /mapping/);
     assert.match(summariseMlmodel("flavors: {}\nsignature:\n  inputs: '[oops'").problems.join(), /not valid JSON/);
+    assert.match(summariseMlmodel("flavors: {}\nsignature:\n  outputs: '{\"a\": 1}'").problems.join(), /outputs are not a list/);
+    assert.match(summariseMlmodel("flavors: {}\nsignature:\n  params: '7'").problems.join(), /params are not a list/);
     assert.equal(summariseMlmodel('run_id: x').signature, undefined);
   });
 });
