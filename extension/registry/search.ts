@@ -9,9 +9,9 @@
 // DESC. Models and versions tagged `mlflow.prompt.is_prompt = 'true'` (prompts) are left out unless the
 // filter asks for them, as MLflow does.
 import { invalidParameter } from '../tracking/errors';
-import { type FilterClause, type FilterValue, type Identifier, parseFilter, parseOrderBy } from '../tracking/search/filterParser';
+import { type FilterClause, type FilterValue, parseFilter, parseOrderBy } from '../tracking/search/filterParser';
 import { decodePageToken } from '../tracking/search/pageToken';
-import { asNumericOp, type NumericOp, numericTestSql, type SqlParam, type StringTest, stringTestSql } from '../tracking/search/sqlParts';
+import { asNumericOp, attributeOrTag, type NumericOp, numericTestSql, pySet, type SqlParam, type StringTest, stringTestSql } from '../tracking/search/sqlParts';
 import { REGISTRY_LIMITS, STAGE_DELETED } from './validation';
 import { VERSION_COLUMNS } from './reads';
 
@@ -31,25 +31,9 @@ export interface CompiledRegistrySearch {
   maxResults: number;
 }
 
-type Resolved = { type: 'attribute' | 'tag'; key: string };
 
 const STRING_OPS = ['=', '!=', 'LIKE', 'ILIKE'];
 const VERSION_NUMERIC_KEYS = ['version_number', 'creation_timestamp', 'last_updated_timestamp'];
-const pyList = (items: readonly string[]): string => `{${items.map((i) => `'${i}'`).join(', ')}}`;
-
-function resolveIdentifier(id: Identifier, attributeKeys: readonly string[]): Resolved {
-  let type: Resolved['type'] = 'attribute';
-  if (id.entity !== null) {
-    if (id.entity !== 'attribute' && id.entity !== 'tag' && id.entity !== 'tags') {
-      throw invalidParameter(`Invalid entity type '${id.entity}'. Valid entity types are ('attribute', 'tag', 'tags')`);
-    }
-    type = id.entity === 'attribute' ? 'attribute' : 'tag';
-  }
-  if (type === 'attribute' && !attributeKeys.includes(id.key)) {
-    throw invalidParameter(`Invalid attribute key '${id.key}' specified. Valid keys are '${pyList(attributeKeys)}'`);
-  }
-  return { type, key: id.key };
-}
 
 function unquoted(v: FilterValue): never {
   throw invalidParameter(`Parameter value is either not quoted or unidentified quote types used for string value ${v.raw}. Use either single or double quotes.`);
@@ -78,7 +62,7 @@ function tagClause(c: FilterClause, key: string): Clause {
 }
 
 function modelClause(c: FilterClause): Clause {
-  const { type, key } = resolveIdentifier(c.identifier, ['name']);
+  const { type, key } = attributeOrTag(c.identifier, ['name']);
   if (type === 'tag') return tagClause(c, key);
   const v = c.value;
   if (v.kind === 'list') throw invalidParameter("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
@@ -90,7 +74,7 @@ function modelClause(c: FilterClause): Clause {
 const VERSION_COLUMN: Record<string, string> = { name: 'm.name', run_id: 'v.run_id', source_path: 'v.source', version_number: 'v.version' };
 
 function versionClause(c: FilterClause): Clause {
-  const { type, key } = resolveIdentifier(c.identifier, ['name', 'version_number', 'run_id', 'source_path']);
+  const { type, key } = attributeOrTag(c.identifier, ['name', 'version_number', 'run_id', 'source_path']);
   if (type === 'tag') return tagClause(c, key);
   const v = c.value;
   let value: string | number | string[];
@@ -105,7 +89,7 @@ function versionClause(c: FilterClause): Clause {
     });
   } else if (v.kind === 'number') {
     if (!VERSION_NUMERIC_KEYS.includes(key)) {
-      throw invalidParameter(`Only the '${pyList(VERSION_NUMERIC_KEYS)}' attributes support comparison with numeric values.`);
+      throw invalidParameter(`Only the '${pySet(VERSION_NUMERIC_KEYS)}' attributes support comparison with numeric values.`);
     }
     value = v.value;
   } else unquoted(v);
@@ -179,9 +163,9 @@ function orderTerms(orderBy: readonly string[], keys: Record<string, string>, ti
   const terms: string[] = [];
   for (const clause of orderBy) {
     const term = parseOrderBy(clause);
-    const { type, key } = resolveIdentifier(term.identifier, Object.keys(keys));
+    const { type, key } = attributeOrTag(term.identifier, Object.keys(keys));
     const column = type === 'attribute' ? keys[key] : undefined;
-    if (!column) throw invalidParameter(`Invalid order by key '${key}' specified. Valid keys are '${pyList(Object.keys(keys))}'`);
+    if (!column) throw invalidParameter(`Invalid order by key '${key}' specified. Valid keys are '${pySet(Object.keys(keys))}'`);
     if (seen.has(column)) throw invalidParameter(`\`order_by\` contains duplicate fields: [${orderBy.map((o) => `'${o}'`).join(', ')}]`);
     seen.add(column);
     terms.push(`${column} ${term.ascending ? 'ASC' : 'DESC'}`);

@@ -2,7 +2,7 @@
 // none/attribute/tag/tags) compiled to one parameterised SELECT of experiment ids.
 
 import { invalidParameter } from '../errors';
-import { FilterClause, Identifier, parseFilter, parseOrderBy } from './filterParser';
+import { FilterClause, parseFilter, parseOrderBy } from './filterParser';
 import { decodePageToken } from './pageToken';
 import {
   CompiledQuery,
@@ -12,6 +12,7 @@ import {
   StringTest,
   ViewType,
   asNumericOp,
+  attributeOrTag,
   inList,
   lifecycleStages,
   numericTestSql,
@@ -39,21 +40,6 @@ const STRING_OPS = ['=', '!=', 'LIKE', 'ILIKE'];
 // MLflow's default when no order_by is given; otherwise experiment_id DESC is the tie-breaker.
 const DEFAULT_ORDER = ['creation_time DESC', 'experiment_id ASC'];
 
-function resolveIdentifier(id: Identifier, attributeKeys: readonly string[]): { type: 'attribute' | 'tag'; key: string } {
-  let type: 'attribute' | 'tag' = 'attribute';
-  if (id.entity !== null) {
-    // Exact names only: unlike run search there are no plural/backticked aliases for the attribute prefix.
-    if (id.entity !== 'attribute' && id.entity !== 'tag' && id.entity !== 'tags') {
-      throw invalidParameter(`Invalid entity type '${id.entity}'. Valid entity types are ('attribute', 'tag', 'tags')`);
-    }
-    type = id.entity === 'attribute' ? 'attribute' : 'tag';
-  }
-  if (type === 'attribute' && !attributeKeys.includes(id.key)) {
-    throw invalidParameter(`Invalid attribute key '${id.key}' specified. Valid keys are '${pySet(attributeKeys)}'`);
-  }
-  return { type, key: id.key };
-}
-
 function quotedString(clause: FilterClause, what: string): string {
   const v = clause.value;
   if (v.kind === 'string') return v.value;
@@ -73,7 +59,7 @@ function stringTest(comparator: string, value: string, what: string): StringTest
 }
 
 function resolveClause(clause: FilterClause): ExperimentFilter {
-  const { type, key } = resolveIdentifier(clause.identifier, FILTER_KEYS);
+  const { type, key } = attributeOrTag(clause.identifier, FILTER_KEYS);
   if (type === 'tag') return { kind: 'tag', key, test: stringTest(clause.comparator, quotedString(clause, "tag (e.g. 'my-value')"), 'tag') };
   if (key === 'name') return { kind: 'name', test: stringTest(clause.comparator, quotedString(clause, 'attributes'), 'string attribute') };
   const v = clause.value;
@@ -101,7 +87,7 @@ function orderTerms(orderBy: readonly string[] | undefined): string[] {
   const entries = orderBy && orderBy.length ? orderBy : DEFAULT_ORDER;
   const terms = entries.map((clause) => {
     const term = parseOrderBy(clause);
-    const { type, key } = resolveIdentifier(term.identifier, ORDER_KEYS);
+    const { type, key } = attributeOrTag(term.identifier, ORDER_KEYS);
     if (type !== 'attribute') throw invalidParameter(`Invalid order_by entity: ${type}`);
     return { key, ascending: term.ascending };
   });

@@ -2,6 +2,7 @@
 // and referenced with `?`; only column expressions chosen by this code are ever spliced into SQL text.
 
 import { invalidParameter } from '../errors';
+import type { Identifier } from './filterParser';
 
 export type ViewType = 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL';
 export type SqlParam = string | number | null;
@@ -28,6 +29,24 @@ export const NUMERIC_OPS: readonly NumericOp[] = ['>', '>=', '!=', '=', '<', '<=
 /** Python-style rendering used in MLflow's messages, e.g. `{'=', '!='}`. */
 export const pySet = (items: readonly string[]): string => `{${items.map((i) => `'${i}'`).join(', ')}}`;
 export const pyList = (items: readonly string[]): string => `[${items.map((i) => `'${i}'`).join(', ')}]`;
+
+/**
+ * An identifier of experiment or registry search: an attribute (bare or `attribute.`) or a tag (`tag.`/`tags.`).
+ * Exact entity names only: unlike run search there are no plural or backticked aliases for the attribute prefix.
+ */
+export function attributeOrTag(id: Identifier, attributeKeys: readonly string[]): { type: 'attribute' | 'tag'; key: string } {
+  let type: 'attribute' | 'tag' = 'attribute';
+  if (id.entity !== null) {
+    if (id.entity !== 'attribute' && id.entity !== 'tag' && id.entity !== 'tags') {
+      throw invalidParameter(`Invalid entity type '${id.entity}'. Valid entity types are ('attribute', 'tag', 'tags')`);
+    }
+    type = id.entity === 'attribute' ? 'attribute' : 'tag';
+  }
+  if (type === 'attribute' && !attributeKeys.includes(id.key)) {
+    throw invalidParameter(`Invalid attribute key '${id.key}' specified. Valid keys are '${pySet(attributeKeys)}'`);
+  }
+  return { type, key: id.key };
+}
 
 export function lifecycleStages(viewType: ViewType): string[] {
   switch (viewType) {
