@@ -5,46 +5,28 @@
 // Screenshots land in .e2e/screenshots-projects (FAIL-<step>.png on a failure).
 //
 // Run: npm run test:e2e (all specs), or with E2E_VSIX set: node --import tsx --test test/e2e/projects.e2e.ts
-import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { installExtensions, isolatedEnv, makeRunDirs, startCodeServer, type CodeServer } from './harness/codeServer';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { E2E_DIR, E2ESession, FIXTURES } from './harness/session';
 import { waitUntil, WorkbenchPage } from './harness/workbenchPage';
 
-const ROOT = resolve(__dirname, '..', '..');
-const E2E_DIR = join(ROOT, '.e2e');
-const SHOTS = process.env.E2E_SCREENSHOTS ? join(process.env.E2E_SCREENSHOTS, 'projects') : join(E2E_DIR, 'screenshots-projects');
-const VSIX = process.env.E2E_VSIX ?? join(ROOT, 'dist', 'mlflow-workbench.vsix');
-const CODE_SERVER = process.env.E2E_CODE_SERVER ?? join(E2E_DIR, 'code-server', 'node_modules', '.bin', 'code-server');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const FIXTURE = join(__dirname, 'fixtures', 'projects-workspace');
-const EXTENSION_ID = 'mlflow-workbench.mlflow-workbench';
-const STEP_TIMEOUT = 240_000;
-
-let server: CodeServer | undefined;
-let browser: BrowserContext | undefined;
+const session = E2ESession.register({
+  name: 'projects',
+  fixture: join(FIXTURES, 'projects-workspace'),
+  screenshots: process.env.E2E_SCREENSHOTS ? join(process.env.E2E_SCREENSHOTS, 'projects') : join(E2E_DIR, 'screenshots-projects'),
+  stepTimeoutMs: 240_000,
+}, (s) => {
+  wb = s.wb;
+});
+const step = session.step.bind(session);
+const shot = (name: string): Promise<void> => session.shot(name);
+const rest = session.rest.bind(session);
 let wb: WorkbenchPage;
-let runDir = '';
-let failed: string | undefined;
 
 interface RestRun {
   info: { run_id: string; run_name: string; status: string; start_time: number; artifact_uri: string };
   data: { params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] };
-}
-
-async function rest<T>(method: 'GET' | 'POST', rpc: string, body?: Record<string, unknown>): Promise<T> {
-  const o = JSON.parse(readFileSync(join(server!.dirs.workspace, '.mlflow', 'owner.lock'), 'utf8')) as { host: string; port: number; token: string };
-  const query = method === 'GET' && body ? `?${new URLSearchParams(body as Record<string, string>)}` : '';
-  const res = await fetch(`http://${o.host}:${o.port}/api/2.0/mlflow/${rpc}${query}`, {
-    method,
-    headers: { Authorization: `Bearer ${o.token}`, ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
-    body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${rpc}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 async function projectRuns(): Promise<RestRun[]> {
@@ -55,23 +37,6 @@ async function projectRuns(): Promise<RestRun[]> {
 
 const value = (pairs: { key: string; value: string }[] | undefined, key: string): string | undefined => pairs?.find((p) => p.key === key)?.value;
 
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: STEP_TIMEOUT }, async (t) => {
-    if (failed) {
-      t.skip(`skipped: "${failed}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      await wb?.screenshot(join(SHOTS, `FAIL-${name.replace(/[^\w-]+/g, '_')}.png`)).catch(() => undefined);
-      throw err;
-    }
-  });
-}
-
-const shot = (name: string): Promise<void> => wb.screenshot(join(SHOTS, `${name}.png`));
 
 /** Answers one input box of a chain: the next quick input replaces it, so wait for `next` rather than for it to close. */
 async function answer(text: string, prompt?: RegExp): Promise<void> {
@@ -93,37 +58,8 @@ async function waitForTitle(title: RegExp): Promise<void> {
   await wb.quickInput.locator('.quick-input-title').filter({ hasText: title }).first().waitFor({ timeout: 20_000 });
 }
 
-before(async () => {
-  for (const [what, path] of [['the packaged extension (npm run package)', VSIX], ['code-server (scripts/e2e/installCodeServer.mjs)', CODE_SERVER], ['chromium (apt-get install chromium)', CHROMIUM]]) {
-    if (!existsSync(path)) throw new Error(`missing ${what}: ${path}`);
-  }
-  rmSync(SHOTS, { recursive: true, force: true });
-  mkdirSync(SHOTS, { recursive: true });
-  mkdirSync(join(E2E_DIR, 'runs'), { recursive: true });
-  runDir = mkdtempSync(join(E2E_DIR, 'runs', 'projects-'));
-  const dirs = makeRunDirs(runDir, FIXTURE);
-  const env = isolatedEnv(dirs);
-  installExtensions(CODE_SERVER, dirs, env, [VSIX], EXTENSION_ID);
-  server = await startCodeServer(CODE_SERVER, dirs, env);
-  browser = await chromium.launchPersistentContext(dirs.browserProfile, {
-    executablePath: CHROMIUM,
-    headless: !process.env.HEADFUL,
-    args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    viewport: { width: 1400, height: 900 },
-    env: env as Record<string, string>,
-  });
-  wb = new WorkbenchPage(browser.pages()[0] ?? (await browser.newPage()));
-});
-
-after(async () => {
-  await browser?.close().catch(() => undefined);
-  await server?.stop();
-  if (!process.env.KEEP && !failed) rmSync(runDir, { recursive: true, force: true });
-  else if (runDir) console.log(`kept the run folder (code-server.log, workspace, profile): ${runDir}`);
-});
-
 step('the project workspace opens and its tracking server starts', async () => {
-  await wb.open(server!.url, server!.dirs.workspace);
+  await wb.open(session.server.url, session.server.dirs.workspace);
   await wb.statusItem(/MLflow 127\.0\.0\.1:\d+/).waitFor({ timeout: 90_000 });
 });
 
@@ -162,7 +98,7 @@ step('the run shows RUNNING in the Experiments tree, then FINISHED with the type
   await row.locator('.codicon-sync').waitFor({ timeout: 30_000 });
   await shot('p03-run-running-in-tree');
 
-  writeFileSync(join(server!.dirs.workspace, 'release'), '');
+  writeFileSync(join(session.server.dirs.workspace, 'release'), '');
   await waitUntil('the task to report success', async () => /=== Run \(ID '\w+'\) succeeded ===/.test(await wb.terminalText()), 60_000);
   await row.locator('.codicon-pass').waitFor({ timeout: 30_000 });
   await wb.expand(row);
@@ -241,7 +177,7 @@ step('the task list offers every entry point; a tasks.json entry runs, a misconf
 });
 
 step('terminating the task ends the process and the run KILLED', async () => {
-  rmSync(join(server!.dirs.workspace, 'release'), { force: true });
+  rmSync(join(session.server.dirs.workspace, 'release'), { force: true });
   const before = (await projectRuns()).length;
   await wb.runCommand('MLflow: Run Entry Point…');
   await answer('0.5', /alpha: float/);

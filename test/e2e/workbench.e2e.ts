@@ -4,56 +4,11 @@
 // are skipped. Screenshots of each view land in .e2e/screenshots, and FAIL-<step>.png on any failure.
 //
 // Run: npm run test:e2e (installs code-server on first use, packages the extension, runs this file).
-import { after, before, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { installExtensions, isolatedEnv, makeRunDirs, startCodeServer, type CodeServer } from './harness/codeServer';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { E2E_DIR, E2ESession, FIXTURES, type Owner } from './harness/session';
 import { waitUntil, WorkbenchPage } from './harness/workbenchPage';
-
-const ROOT = resolve(__dirname, '..', '..');
-const E2E_DIR = join(ROOT, '.e2e');
-const SHOTS = process.env.E2E_SCREENSHOTS ?? join(E2E_DIR, 'screenshots');
-const VSIX = process.env.E2E_VSIX ?? join(ROOT, 'dist', 'mlflow-workbench.vsix');
-const CODE_SERVER = process.env.E2E_CODE_SERVER ?? join(E2E_DIR, 'code-server', 'node_modules', '.bin', 'code-server');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const FIXTURE = join(__dirname, 'fixtures', 'workspace');
-const EXTENSION_ID = 'mlflow-workbench.mlflow-workbench';
-const STEP_TIMEOUT = 180_000;
-
-let server: CodeServer | undefined;
-let browser: BrowserContext | undefined;
-let wb: WorkbenchPage;
-let wb2: WorkbenchPage | undefined;
-let runDir = '';
-let failed: string | undefined;
-const pagesForShots: WorkbenchPage[] = [];
-
-interface Owner {
-  pid: number;
-  port: number;
-  host: string;
-  token: string;
-}
-
-function owner(): Owner {
-  return JSON.parse(readFileSync(join(server!.dirs.workspace, '.mlflow', 'owner.lock'), 'utf8')) as Owner;
-}
-
-/** The harness's own view of the store, over the same REST API (the token comes from the owner lock). */
-async function rest<T>(method: 'GET' | 'POST', rpc: string, body?: Record<string, unknown>): Promise<T> {
-  const o = owner();
-  const query = method === 'GET' && body ? `?${new URLSearchParams(body as Record<string, string>)}` : '';
-  const res = await fetch(`http://${o.host}:${o.port}/api/2.0/mlflow/${rpc}${query}`, {
-    method,
-    headers: { Authorization: `Bearer ${o.token}`, ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}) },
-    body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${rpc}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 interface RestRun {
   info: { run_id: string; run_name: string; lifecycle_stage: string };
@@ -65,59 +20,22 @@ async function runByName(name: string): Promise<RestRun | undefined> {
   return r.runs?.[0];
 }
 
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: STEP_TIMEOUT }, async (t) => {
-    if (failed) {
-      t.skip(`skipped: "${failed}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      for (const [i, p] of pagesForShots.entries()) {
-        await p.screenshot(join(SHOTS, `FAIL-${name.replace(/[^\w-]+/g, '_')}${i ? `-window${i + 1}` : ''}.png`)).catch(() => undefined);
-      }
-      throw err;
-    }
-  });
-}
-
-const shot = (name: string, page: WorkbenchPage = wb): Promise<void> => page.screenshot(join(SHOTS, `${name}.png`));
-
-before(async () => {
-  for (const [what, path] of [['the packaged extension (npm run package)', VSIX], ['code-server (scripts/e2e/installCodeServer.mjs)', CODE_SERVER], ['chromium (apt-get install chromium)', CHROMIUM]]) {
-    if (!existsSync(path)) throw new Error(`missing ${what}: ${path}`);
-  }
-  rmSync(SHOTS, { recursive: true, force: true });
-  mkdirSync(SHOTS, { recursive: true });
-  mkdirSync(join(E2E_DIR, 'runs'), { recursive: true });
-  runDir = mkdtempSync(join(E2E_DIR, 'runs', 'run-'));
-  const dirs = makeRunDirs(runDir, FIXTURE);
-  const env = isolatedEnv(dirs);
-  installExtensions(CODE_SERVER, dirs, env, [VSIX], EXTENSION_ID);
-  server = await startCodeServer(CODE_SERVER, dirs, env);
-  browser = await chromium.launchPersistentContext(dirs.browserProfile, {
-    executablePath: CHROMIUM,
-    headless: !process.env.HEADFUL,
-    args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    viewport: { width: 1400, height: 900 },
-    env: env as Record<string, string>,
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  wb = new WorkbenchPage(page);
-  pagesForShots.push(wb);
+const session = E2ESession.register({
+  name: 'run',
+  fixture: join(FIXTURES, 'workspace'),
+  screenshots: process.env.E2E_SCREENSHOTS ?? join(E2E_DIR, 'screenshots'),
+}, (s) => {
+  wb = s.wb;
 });
-
-after(async () => {
-  await browser?.close().catch(() => undefined);
-  await server?.stop();
-  if (!process.env.KEEP && !failed) rmSync(runDir, { recursive: true, force: true });
-  else if (runDir) console.log(`kept the run folder (code-server.log, workspace, profile): ${runDir}`);
-});
+const step = session.step.bind(session);
+const shot = session.shot.bind(session);
+const owner = (): Owner => session.owner();
+const rest = session.rest.bind(session);
+let wb: WorkbenchPage;
+let wb2: WorkbenchPage | undefined;
 
 step('activates, starts the tracking server and shows its URI in the status bar', async () => {
-  await wb.open(server!.url, server!.dirs.workspace);
+  await wb.open(session.server.url, session.server.dirs.workspace);
   // Activation by workspaceContains:**/MLproject; the status bar shows the URI once the server listens.
   const item = wb.statusItem(/MLflow 127\.0\.0\.1:\d+/);
   await item.waitFor({ timeout: 90_000 });
@@ -242,10 +160,10 @@ step("register a model from the run's MLmodel folder and set an alias; it shows 
 });
 
 step('a second window on the same workspace sees the same runs and logs without losing anything', async () => {
-  const page2 = await browser!.newPage();
+  const page2 = await session.browser.newPage();
   wb2 = new WorkbenchPage(page2);
-  pagesForShots.push(wb2);
-  await wb2.open(server!.url, server!.dirs.workspace);
+  session.windows.push(wb2);
+  await wb2.open(session.server.url, session.server.dirs.workspace);
   const o = owner();
   // The second window's extension host finds the store owned and becomes a client of the first one's server.
   const item = wb2.statusItem(new RegExp(`MLflow 127\\.0\\.0\\.1:${o.port}`));
@@ -324,15 +242,15 @@ step('thousands of runs: an experiment shows a page and loads more on demand', a
 
 step('multi-root: each folder has its own store, tree branch and terminal environment', async () => {
   // A second folder beside the first, opened together in a third window (a .code-workspace file).
-  const other = join(server!.dirs.root, 'workspace-b');
+  const other = join(session.server.dirs.root, 'workspace-b');
   mkdirSync(other, { recursive: true });
   writeFileSync(join(other, 'README.md'), '# a second folder\n');
-  const file = join(server!.dirs.root, 'multi.code-workspace');
-  writeFileSync(file, JSON.stringify({ folders: [{ path: server!.dirs.workspace }, { path: other }] }));
-  const page3 = await browser!.newPage();
+  const file = join(session.server.dirs.root, 'multi.code-workspace');
+  writeFileSync(file, JSON.stringify({ folders: [{ path: session.server.dirs.workspace }, { path: other }] }));
+  const page3 = await session.browser.newPage();
   const wb3 = new WorkbenchPage(page3);
-  pagesForShots.push(wb3);
-  await page3.goto(`${server!.url}/?workspace=${encodeURIComponent(file)}`);
+  session.windows.push(wb3);
+  await page3.goto(`${session.server.url}/?workspace=${encodeURIComponent(file)}`);
   await page3.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   // The first folder's store is owned by the first window: this one is its client. The second folder's
   // store is new: this window owns it.
@@ -361,7 +279,7 @@ step('multi-root: each folder has its own store, tree branch and terminal enviro
   const folderPick = wb3.quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'workspace-b' }).first();
   await wb3.clickQuickInputRow(folderPick);
   await waitUntil('a shell prompt', async () => /[#$]\s*$/m.test(await wb3.terminalText()), 30_000);
-  await wb3.typeInTerminal(`python3 ${join(server!.dirs.workspace, 'train.py')} --experiment in-folder-b --run-name b-run --steps 3`);
+  await wb3.typeInTerminal(`python3 ${join(session.server.dirs.workspace, 'train.py')} --experiment in-folder-b --run-name b-run --steps 3`);
   await waitUntil('the run in folder b', async () => new RegExp(`logged run b-run RUN_ID=\\w+ to http://127\\.0\\.0\\.1:${otherOwner.port}`).test(await wb3.terminalText()), 60_000);
   await wb3.expand(wb3.row(pane, 'in-folder-b'));
   await wb3.row(pane, 'b-run').waitFor({ timeout: 30_000 });

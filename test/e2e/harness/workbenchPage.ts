@@ -176,4 +176,44 @@ export class WorkbenchPage {
   async screenshot(path: string): Promise<void> {
     await this.page.screenshot({ path });
   }
+
+  /** Opens a workspace file by name through Quick Open and waits for its tab. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInputBox.waitFor({ state: 'visible' });
+    await this.quickInputBox.fill(name);
+    await this.pickQuickInputRow(name);
+    await this.page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 20_000 });
+  }
+
+  /** The active editor. */
+  get editor(): Locator {
+    return this.page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  /** The visible text of the active editor, one string per line, spaces as typed. */
+  async editorLines(): Promise<string[]> {
+    const lines = await this.editor.locator('.view-lines .view-line').evaluateAll((els) =>
+      els
+        .map((el) => ({ top: parseFloat((el as HTMLElement).style.top) || 0, text: (el.textContent ?? '').replace(/\u00a0/g, ' ') }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text),
+    );
+    return lines;
+  }
+
+  /** Puts the cursor at a 1-based line and column of the active editor (Go to Line/Column). */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.runCommand('Go to Line/Column...');
+    await this.quickInputBox.fill(`:${line}:${column}`);
+    await this.quickInputBox.press('Enter');
+    await this.quickInputBox.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /** Rows of the Problems view (it is opened and focused first). */
+  async problems(): Promise<string[]> {
+    await this.runCommand('Problems: Focus on Problems View');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    return rows.evaluateAll((els) => els.map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim()));
+  }
 }
