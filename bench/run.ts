@@ -181,23 +181,38 @@ async function restFigures(ceiling: number): Promise<void> {
     report('REST log-metric latency, median of 1000', `${fmt(median(lat), 3)} ms`, '≤ 1 ms', median(lat) <= 1);
     report('REST log-metric latency, p99 of 1000', `${fmt(pct(lat, 0.99), 3)} ms`);
 
-    // get-history of a 100,000-point metric.
-    const histRun = runs[1];
-    const histBodies = Array.from({ length: 100 }, (_, b) =>
-      JSON.stringify({ run_id: histRun, metrics: Array.from({ length: 1000 }, (_, i) => ({ key: 'long', value: Math.sin(b * 1000 + i), timestamp: 1_700_000_000_000 + b * 1000 + i, step: b * 1000 + i })) }),
+    // get-history of a 100,000-point metric: five metrics (one run each), each fetched first (nothing cached),
+    // then one of them again and again (served from the cache while no point arrives).
+    const histRuns = runs.slice(1, 6);
+    const histBodies = histRuns.flatMap((run) =>
+      Array.from({ length: 100 }, (_, b) =>
+        JSON.stringify({ run_id: run, metrics: Array.from({ length: 1000 }, (_, i) => ({ key: 'long', value: Math.sin(b * 1000 + i), timestamp: 1_700_000_000_000 + b * 1000 + i, step: b * 1000 + i })) }),
+      ),
     );
     await pool(histBodies, 4, (body) => call(s, 'POST', '/api/2.0/mlflow/runs/log-batch', body));
-    const hist: number[] = [];
-    let points = 0;
-    for (let i = 0; i < 10; i++) {
+    const fetchHistory = async (run: string): Promise<{ ms: number; points: number }> => {
       const a = performance.now();
-      const r = await call(s, 'GET', `/api/2.0/mlflow/metrics/get-history?run_id=${histRun}&metric_key=long`);
-      hist.push(performance.now() - a);
-      points = (JSON.parse(r.text) as { metrics: unknown[] }).metrics.length;
+      const r = await call(s, 'GET', `/api/2.0/mlflow/metrics/get-history?run_id=${run}&metric_key=long`);
+      const ms = performance.now() - a;
+      return { ms, points: (JSON.parse(r.text) as { metrics: unknown[] }).metrics.length };
+    };
+    const first: number[] = [];
+    let points = 0;
+    for (const run of histRuns) {
+      const r = await fetchHistory(run);
+      first.push(r.ms);
+      points = r.points;
     }
-    // The first fetch builds the answer from sql.js; later ones, while no point arrives, come from the cache.
-    report(`REST get-history of a ${fmt(points)}-point metric, first fetch`, `${fmt(hist[0], 1)} ms`, '≤ 100 ms', hist[0] <= 100 && points === 100_000);
-    report('  … repeated fetch (cached until a point arrives), median of 9', `${fmt(median(hist.slice(1)), 1)} ms`);
+    const repeated: number[] = [];
+    for (let i = 0; i < 9; i++) repeated.push((await fetchHistory(histRuns[0])).ms);
+    report(
+      `REST get-history of a ${fmt(points)}-point metric, first fetch, median of 5 metrics (each read from the store)`,
+      `${fmt(median(first), 1)} ms`,
+      '≤ 100 ms',
+      median(first) <= 100 && points === 100_000,
+    );
+    report('  … those 5 first fetches, in order', first.map((t) => fmt(t, 0)).join(' / ') + ' ms');
+    report('  … repeated fetch (cached until a point arrives), median of 9', `${fmt(median(repeated), 1)} ms`);
 
     // runs/search over 10,000 runs with a filter and an order.
     const sexp = ((await ok(s, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'search' })) as { experiment_id: string }).experiment_id;
