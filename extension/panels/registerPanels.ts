@@ -10,6 +10,7 @@ import { RunPagePanel } from '../runPage/runPagePanel';
 import { RunsTablePanel } from '../runsTable/runsTablePanel';
 import { describeError, sessionRef, type PanelDeps, type SessionRef } from './panelContext';
 import type { Openers } from './openers';
+import { registerPanelSerializers, restorableOpeners } from './panelRestore';
 
 export type { PanelDeps } from './panelContext';
 
@@ -42,13 +43,14 @@ function runIdsOf(args: unknown[]): { session?: string; ids: string[] } {
 }
 
 export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps): vscode.Disposable[] {
-  const openers: Openers = {
+  // Every panel opened through these (commands, other panels, the serializers) comes back after a reload.
+  const openers: Openers = restorableOpeners({
     runsTable: (s, experimentId) => RunsTablePanel.show(context, deps, openers, s, experimentId),
     charts: (s, runIds) => ChartsPanel.show(context, deps, openers, s, runIds),
     compare: (s, runIds) => ComparePanel.show(context, deps, openers, s, runIds),
     runPage: (s, runId) => RunPagePanel.show(context, deps, openers, s, runId),
     modelPage: (s, name) => ModelPagePanel.show(context, deps, openers, s, name),
-  };
+  });
 
   /** The session a command acts on: the node's, the only one, or the user's pick. */
   async function session(key?: string): Promise<SessionRef | undefined> {
@@ -95,6 +97,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
 
   const reg = vscode.commands.registerCommand;
   return [
+    ...registerPanelSerializers(deps, openers),
     reg(
       'mlflowWorkbench.openRunsTable',
       guard('Opening the runs table', async (arg?: unknown) => {
