@@ -37,9 +37,11 @@ function runIdOf(a: Loose | undefined): string | undefined {
 function runIdsOf(args: unknown[]): { session?: string; ids: string[] } {
   const [first, many] = args as [Loose | undefined, Loose[] | undefined];
   if (Array.isArray(first?.runIds)) return { session: str(first?.session), ids: first.runIds.filter((x): x is string => typeof x === 'string') };
-  const nodes = Array.isArray(many) && many.length ? many : first ? [first] : [];
-  const ids = nodes.map(runIdOf).filter((x): x is string => !!x);
-  return { session: str(nodes[0]?.session), ids: [...new Set(ids)] };
+  const picked = Array.isArray(many) && many.length ? many : first ? [first] : [];
+  // A panel reads one store: runs of the first node's workspace folder only.
+  const session = str(picked[0]?.session);
+  const ids = picked.filter((n) => str(n?.session) === session).map(runIdOf).filter((x): x is string => !!x);
+  return { session, ids: [...new Set(ids)] };
 }
 
 export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps): vscode.Disposable[] {
