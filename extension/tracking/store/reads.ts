@@ -138,7 +138,8 @@ function metricsOf(json: SqlValue): Metric[] | undefined {
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-function toRunInfoFromRow(r: SqlValue[]): RunInfo {
+/** RunInfo from a row of (any key, run_uuid, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri). */
+export function runInfoOfRow(r: SqlValue[]): RunInfo {
   const info: RunInfo = {
     run_id: r[1] as string,
     run_uuid: r[1] as string,
@@ -168,7 +169,7 @@ export function readRunsByInternalIds(db: Sqlite, ids: number[]): Run[] {
   for (const id of ids) {
     const row = rows.get(id);
     if (!row) continue;
-    const run: Run = { info: toRunInfoFromRow(row), data: {}, inputs: {} };
+    const run: Run = { info: runInfoOfRow(row), data: {}, inputs: {} };
     const m = metricsOf(row[12]);
     if (m) run.data.metrics = m;
     const p = pairsOf(row[10]);

@@ -3,8 +3,8 @@
 // through sql.js costs a crossing; JSON.parse builds the arrays natively) and land in flat arrays, without an
 // object per value: the runs table opens, sorts and filters on these (issue 6). runs/search keeps reading
 // whole runs (reads.ts).
-import type { DatasetInput, Run, RunInfo, RunStatus } from '../rest/types';
-import { datasetInputs } from './reads';
+import type { DatasetInput, Run, RunInfo } from '../rest/types';
+import { datasetInputs, runInfoOfRow } from './reads';
 import type { Sqlite, SqlValue } from './sqlite';
 
 /** Sparse columns: a run without the key has a hole (reads as undefined); a NaN metric holds NaN. */
@@ -58,19 +58,7 @@ export function readRunColumns(db: Sqlite, ids: number[]): RunColumns {
      FROM json_each(?) j JOIN runs r ON r.id = j.value`,
     [idsJson],
   )) {
-    const info: RunInfo = {
-      run_id: r[1] as string,
-      run_uuid: r[1] as string,
-      run_name: r[3] as string,
-      experiment_id: String(r[2]),
-      user_id: r[4] as string,
-      status: r[5] as RunStatus,
-      artifact_uri: r[9] as string,
-      lifecycle_stage: r[8] as 'active' | 'deleted',
-    };
-    if (r[6] !== null) info.start_time = r[6] as number;
-    if (r[7] !== null) info.end_time = r[7] as number;
-    infos[r[0] as number] = info;
+    infos[r[0] as number] = runInfoOfRow(r);
   }
   // Every id came from a search of the same synchronous snapshot, so every run is there.
   out.infos = infos as RunInfo[];
