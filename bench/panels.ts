@@ -95,40 +95,41 @@ async function chartFigures(client: InProcessClient, runs: Run[], out: Row[]): P
 }
 
 async function tableFigures(client: InProcessClient, experimentId: string, out: Row[]): Promise<void> {
-  const read = await time(async () => {
-    const all: Run[] = [];
+  // The whole open as the host does it (runsTablePanel.load): the store's columnar read of every run, the table
+  // model, the model message and the first screen of rows serialized as postMessage does. Measured on the first
+  // open (nothing of this experiment read before) and as the median of 5 opens.
+  const model = new RunsTableModel();
+  const openOnce = async (): Promise<{ read: number; rest: number }> => {
+    const t0 = performance.now();
+    const columns = await client.searchRunColumns({ experimentIds: [experimentId], viewType: 'ACTIVE_ONLY' });
+    const t1 = performance.now();
+    model.setColumns(columns);
+    const cols = visibleColumns(model.columns(), EMPTY_PREFS);
+    JSON.stringify({ columns: model.columns(), rowCount: model.rowCount, matched: model.matched });
+    JSON.stringify(model.window(0, 100, cols));
+    return { read: t1 - t0, rest: performance.now() - t1 };
+  };
+  const first = await openOnce();
+  const columns = model.columns().filter((c) => c.kind === 'param' || c.kind === 'metric' || c.kind === 'tag').length;
+  const label = `runs table: open ${TABLE_RUNS.toLocaleString()} runs × ${columns} columns (store read + table model + first rows)`;
+  out.push({ name: `${label}, first open`, value: `${ms(first.read + first.rest)} (read ${ms(first.read)})`, target: '≤ 500 ms', ok: first.read + first.rest <= 500 });
+  const opens: Array<{ read: number; rest: number }> = [];
+  for (let i = 0; i < 5; i++) opens.push(await openOnce());
+  const totals = opens.map((o) => o.read + o.rest);
+  const mid = opens[totals.indexOf(median(totals))];
+  out.push({ name: `${label}, median of 5`, value: `${ms(median(totals))} (read ${ms(mid.read)})`, target: '≤ 500 ms', ok: median(totals) <= 500 });
+  // For comparison: the same runs as REST runs/search pages whole runs (what a client window reads).
+  const paged = await time(async () => {
+    let n = 0;
     let token: string | undefined;
     do {
       const page = await client.searchRuns({ experimentIds: [experimentId], viewType: 'ACTIVE_ONLY', maxResults: 5000, pageToken: token });
-      all.push(...page.items);
+      n += page.items.length;
       token = page.next_page_token;
     } while (token);
-    return all;
+    return n;
   });
-  const runs = read.value;
-  const firstPage = await time(() => client.searchRuns({ experimentIds: [experimentId], viewType: 'ACTIVE_ONLY', maxResults: 300 }));
-  const model = new RunsTableModel();
-  const open = await time(() => {
-    model.setRuns(runs);
-    const cols = visibleColumns(model.columns(), EMPTY_PREFS);
-    // The model message and the first screen of rows, serialized as postMessage does.
-    JSON.stringify({ columns: model.columns(), rowCount: model.rowCount, matched: model.matched });
-    return JSON.stringify(model.window(0, 100, cols)).length;
-  });
-  const columns = model.columns().filter((c) => c.kind === 'param' || c.kind === 'metric' || c.kind === 'tag').length;
-  out.push({
-    name: `runs table: ${TABLE_RUNS.toLocaleString()} runs × ${columns} columns, table model + first rows (runs in memory)`,
-    value: ms(open.ms),
-    target: '≤ 500 ms',
-    ok: open.ms <= 500,
-  });
-  out.push({ name: '  … first rows shown: first page of 300 runs read + table model', value: ms(firstPage.ms + open.ms * (300 / TABLE_RUNS)) });
-  out.push({
-    name: `runs table: reading all ${TABLE_RUNS.toLocaleString()} runs from the store (runs/search, in-process)`,
-    value: ms(read.ms),
-    target: '≤ 500 ms (whole open)',
-    ok: read.ms + open.ms <= 500,
-  });
+  out.push({ name: `  … for comparison: the same ${paged.value.toLocaleString()} runs as whole runs through runs/search (pages of 5000)`, value: ms(paged.ms) });
   const cols = visibleColumns(model.columns(), EMPTY_PREFS);
   const sorts: number[] = [];
   for (const [i, columnId] of ['metric:acc', 'param:p07', 'attr:duration', 'metric:m13', 'tag:t3'].entries()) {
@@ -141,7 +142,12 @@ async function tableFigures(client: InProcessClient, experimentId: string, out: 
       ).ms,
     );
   }
-  out.push({ name: `runs table: sort ${TABLE_RUNS.toLocaleString()} runs by a column, median of 5 columns`, value: ms(median(sorts)), target: '≤ 100 ms', ok: median(sorts) <= 100 });
+  out.push({
+    name: `runs table: sort ${TABLE_RUNS.toLocaleString()} runs by a column, median of 5 columns (slowest ${ms(Math.max(...sorts))})`,
+    value: ms(median(sorts)),
+    target: '≤ 100 ms',
+    ok: median(sorts) <= 100,
+  });
   const filter = await time(() => {
     model.setFilter("metrics.acc > 0.5 AND params.p03 != '7'");
     return model.window(0, 100, cols).length;

@@ -30,7 +30,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   sessions = new Sessions(context, log);
   const experiments = new ExperimentsTree(sessions);
   const models = new ModelsTree(sessions);
-  const experimentsView = vscode.window.createTreeView('mlflowWorkbench.experiments', { treeDataProvider: experiments, showCollapseAll: true });
+  // Several runs can be selected and opened together in charts or compare (context menu, view title).
+  const experimentsView = vscode.window.createTreeView('mlflowWorkbench.experiments', { treeDataProvider: experiments, showCollapseAll: true, canSelectMany: true });
   const modelsView = vscode.window.createTreeView('mlflowWorkbench.models', { treeDataProvider: models, showCollapseAll: true });
   const scheduler = new RefreshScheduler(async () => {
     await Promise.all([experiments.refresh(), models.refresh()]);

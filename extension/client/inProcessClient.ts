@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { ArtifactService } from '../tracking/server/artifactRoutes';
 import { findRun } from '../tracking/store/operations';
+import type { RunColumns } from '../tracking/store/runColumns';
 import type { TrackingStore } from '../tracking/store/trackingStore';
 import type { Experiment, FileInfo, MetricSummary, Page, Run } from '../tracking/rest/types';
 import { localArtifactFile } from './artifactLocation';
@@ -79,6 +80,10 @@ export class InProcessClient implements TrackingClient {
       });
       return page(r.runs, r.next_page_token);
     });
+  }
+
+  searchRunColumns(q: Omit<RunQuery, 'maxResults' | 'pageToken'>): Promise<RunColumns> {
+    return this.call(() => this.store.searchRunColumns({ experiment_ids: q.experimentIds, filter: q.filter, run_view_type: q.viewType, order_by: q.orderBy }));
   }
 
   getRun(runId: string): Promise<Run> {

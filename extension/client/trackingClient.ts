@@ -1,6 +1,7 @@
 // The one interface every view and command talks to. Two implementations: InProcessClient (this window owns
 // the store) and RestClient (another window owns it, or a remote MLflow server). Nothing here imports vscode.
 import type { Experiment, FileInfo, MetricSummary, Page, RegistryAuditEntry, Run, ViewType } from '../tracking/rest/types';
+import type { RunColumns } from '../tracking/store/runColumns';
 import type { ModelVersion, RegisteredModel } from './registryTypes';
 
 export interface RunQuery {
@@ -45,6 +46,11 @@ export interface TrackingClient {
   setExperimentTag(id: string, key: string, value: string): Promise<void>;
 
   searchRuns(query: RunQuery): Promise<Page<Run>>;
+  /**
+   * Every run a query matches, column by column, in one read: only a client over a store in this process
+   * has it (the runs table's fast open); others page through searchRuns.
+   */
+  searchRunColumns?(query: Omit<RunQuery, 'maxResults' | 'pageToken'>): Promise<RunColumns>;
   getRun(runId: string): Promise<Run>;
   renameRun(runId: string, name: string): Promise<void>;
   deleteRun(runId: string): Promise<void>;

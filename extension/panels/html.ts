@@ -1,6 +1,7 @@
 // The HTML shell every panel loads: a strict Content Security Policy with a per-load nonce, our own bundle and
 // stylesheet from dist/webviews (the only local resource root), nothing remote. Pure, so the policy is tested.
 import { randomBytes } from 'node:crypto';
+import type { PanelIdentity } from './restoreState';
 
 /** A fresh nonce per page load: only our script tag carries it. */
 export function newNonce(): string {
@@ -42,10 +43,13 @@ export interface ShellOptions {
   title: string;
   /** The panel's name, for CSS scoping and e2e selectors. */
   panel: string;
+  /** What brings the panel back after a reload (restoreState.ts), kept by the webview with its state. */
+  restore?: PanelIdentity;
 }
 
 export function panelHtml(o: ShellOptions): string {
   const style = o.styleUri ? `\n  <link rel="stylesheet" href="${escapeHtml(o.styleUri)}">` : '';
+  const restore = o.restore ? ` data-restore="${escapeHtml(JSON.stringify(o.restore))}"` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -54,7 +58,7 @@ export function panelHtml(o: ShellOptions): string {
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <title>${escapeHtml(o.title)}</title>${style}
 </head>
-<body data-panel="${escapeHtml(o.panel)}">
+<body data-panel="${escapeHtml(o.panel)}"${restore}>
   <div id="root" role="main"></div>
   <script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>
 </body>

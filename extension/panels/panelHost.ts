@@ -1,10 +1,12 @@
 // One editor-tab webview with a typed message contract: creates the panel with the strict shell (html.ts),
 // checks every incoming message with the panel's parser, and forgets the webview when it is closed. State is
 // the webview's own (getState/setState): it rebuilds from a `ready` message each time it is shown again, so
-// no panel asks for retainContextWhenHidden.
+// no panel asks for retainContextWhenHidden. A panel restored after a window reload is adopted here.
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { newNonce, panelHtml } from './html';
+import { panelToAdopt } from './panelRestore';
+import type { PanelIdentity } from './restoreState';
 
 export interface PanelOptions<In> {
   viewType: string;
@@ -22,17 +24,26 @@ export class PanelHost<Out, In> implements vscode.Disposable {
   private handler: ((message: In) => unknown) | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  private readonly identity: PanelIdentity | undefined;
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposeEmitter.event;
 
   constructor(private readonly options: PanelOptions<In>) {
     const root = vscode.Uri.joinPath(options.extensionUri, 'dist', 'webviews');
-    this.panel = vscode.window.createWebviewPanel(options.viewType, options.title, options.column ?? vscode.ViewColumn.Active, {
-      enableScripts: true,
-      enableCommandUris: false,
-      localResourceRoots: [root],
-      enableFindWidget: true,
-    });
+    const webviewOptions = { enableScripts: true, enableCommandUris: false, localResourceRoots: [root] };
+    // After a window reload the serializer hands over the restored panel (panelRestore.ts).
+    const { identity, panel } = panelToAdopt(options.viewType);
+    this.identity = identity;
+    if (panel) {
+      this.panel = panel;
+      panel.webview.options = webviewOptions;
+      panel.title = options.title;
+    } else {
+      this.panel = vscode.window.createWebviewPanel(options.viewType, options.title, options.column ?? vscode.ViewColumn.Active, {
+        ...webviewOptions,
+        enableFindWidget: true,
+      });
+    }
     this.panel.iconPath = vscode.Uri.joinPath(options.extensionUri, 'media', 'mlflow.svg');
     this.panel.webview.html = this.html(root);
     this.disposables.push(
@@ -61,6 +72,7 @@ export class PanelHost<Out, In> implements vscode.Disposable {
       styleUri: existsSync(style.fsPath) ? webview.asWebviewUri(style).toString() : undefined,
       title: this.options.title,
       panel: this.options.bundle,
+      restore: this.identity,
     });
   }
 

@@ -10,6 +10,7 @@ import { RunPagePanel } from '../runPage/runPagePanel';
 import { RunsTablePanel } from '../runsTable/runsTablePanel';
 import { describeError, sessionRef, type PanelDeps, type SessionRef } from './panelContext';
 import type { Openers } from './openers';
+import { registerPanelSerializers, restorableOpeners } from './panelRestore';
 
 export type { PanelDeps } from './panelContext';
 
@@ -36,19 +37,22 @@ function runIdOf(a: Loose | undefined): string | undefined {
 function runIdsOf(args: unknown[]): { session?: string; ids: string[] } {
   const [first, many] = args as [Loose | undefined, Loose[] | undefined];
   if (Array.isArray(first?.runIds)) return { session: str(first?.session), ids: first.runIds.filter((x): x is string => typeof x === 'string') };
-  const nodes = Array.isArray(many) && many.length ? many : first ? [first] : [];
-  const ids = nodes.map(runIdOf).filter((x): x is string => !!x);
-  return { session: str(nodes[0]?.session), ids: [...new Set(ids)] };
+  const picked = Array.isArray(many) && many.length ? many : first ? [first] : [];
+  // A panel reads one store: runs of the first node's workspace folder only.
+  const session = str(picked[0]?.session);
+  const ids = picked.filter((n) => str(n?.session) === session).map(runIdOf).filter((x): x is string => !!x);
+  return { session, ids: [...new Set(ids)] };
 }
 
 export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps): vscode.Disposable[] {
-  const openers: Openers = {
+  // Every panel opened through these (commands, other panels, the serializers) comes back after a reload.
+  const openers: Openers = restorableOpeners({
     runsTable: (s, experimentId) => RunsTablePanel.show(context, deps, openers, s, experimentId),
     charts: (s, runIds) => ChartsPanel.show(context, deps, openers, s, runIds),
     compare: (s, runIds) => ComparePanel.show(context, deps, openers, s, runIds),
     runPage: (s, runId) => RunPagePanel.show(context, deps, openers, s, runId),
     modelPage: (s, name) => ModelPagePanel.show(context, deps, openers, s, name),
-  };
+  });
 
   /** The session a command acts on: the node's, the only one, or the user's pick. */
   async function session(key?: string): Promise<SessionRef | undefined> {
@@ -95,6 +99,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
 
   const reg = vscode.commands.registerCommand;
   return [
+    ...registerPanelSerializers(deps, openers),
     reg(
       'mlflowWorkbench.openRunsTable',
       guard('Opening the runs table', async (arg?: unknown) => {

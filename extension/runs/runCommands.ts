@@ -1,12 +1,11 @@
 // Run commands: rename, delete/restore, tags, note, copy id/URI, open an artifact.
 import * as vscode from 'vscode';
 import type { TrackingClient } from '../client/trackingClient';
-import type { TrackingNode } from '../experiments/trackingNodes';
 import { mutate, nonEmpty, targetNode, type Workbench } from '../views/workbench';
 import { openArtifact } from './artifactDocuments';
 import { RUN_NOTE_TAG, runTag } from './runItems';
 
-type RunNode = Extract<TrackingNode, { kind: 'run' }>;
+import { selectedRuns, type RunNode } from './runSelection';
 
 function runTarget(wb: Workbench, arg: unknown): { node: RunNode; client: TrackingClient } | undefined {
   const node = targetNode(arg, wb.experimentsView, ['run'] as const);
@@ -18,9 +17,26 @@ function runTarget(wb: Workbench, arg: unknown): { node: RunNode; client: Tracki
   return { node, client };
 }
 
+/** Hands the runs selected in the tree to a panel command, as a context menu on the selection would. */
+function openSelection(wb: Workbench, command: string, atLeast: number): () => Thenable<unknown> | undefined {
+  return () => {
+    const runs = selectedRuns(wb.experimentsView.selection);
+    if (runs.length < atLeast) {
+      void vscode.window.showInformationMessage(`Select ${atLeast === 1 ? 'a run' : `at least ${atLeast} runs`} in the MLflow Experiments view first (Ctrl/Cmd+click adds one).`);
+      return undefined;
+    }
+    return vscode.commands.executeCommand(command, runs[0], runs);
+  };
+}
+
 export function registerRunCommands(wb: Workbench): vscode.Disposable[] {
   const reg = vscode.commands.registerCommand;
+  // How many runs are selected, for the view title's chart and compare actions.
+  const countSelected = (): void => void vscode.commands.executeCommand('setContext', 'mlflowWorkbench.selectedRuns', selectedRuns(wb.experimentsView.selection).length);
   return [
+    wb.experimentsView.onDidChangeSelection(countSelected),
+    reg('mlflowWorkbench.chartSelectedRuns', openSelection(wb, 'mlflowWorkbench.openMetricCharts', 1)),
+    reg('mlflowWorkbench.compareSelectedRuns', openSelection(wb, 'mlflowWorkbench.compareRuns', 2)),
     reg('mlflowWorkbench.renameRun', async (arg?: unknown) => {
       const t = runTarget(wb, arg);
       if (!t) return;

@@ -2,6 +2,7 @@
 // what each cell holds (a sortable value and the text shown), and how a user's choice of shown columns and
 // their order (kept per experiment) applies to columns that come and go as runs log new keys. Pure.
 import type { Run } from '../tracking/rest/types';
+import type { RunView } from './runRows';
 import { duration, metricValue } from '../views/format';
 
 export type ColumnKind = 'attr' | 'param' | 'metric' | 'metricMin' | 'metricMax' | 'tag';
@@ -64,14 +65,15 @@ export function hiddenByDefault(c: Column): boolean {
 
 /** Every column the runs offer, in natural order: attributes, metrics (latest, min, max), params, tags. */
 export function availableColumns(runs: readonly Run[]): Column[] {
-  const params = new Set<string>();
-  const metrics = new Set<string>();
-  const tags = new Set<string>();
-  for (const run of runs) {
-    for (const p of run.data.params ?? []) params.add(p.key);
-    for (const m of run.data.metrics ?? []) metrics.add(m.key);
-    for (const t of run.data.tags ?? []) tags.add(t.key);
-  }
+  const keys = (list: (r: Run) => Array<{ key: string }> | undefined): string[] => runs.flatMap((r) => (list(r) ?? []).map((x) => x.key));
+  return columnsForKeys({ metrics: keys((r) => r.data.metrics), params: keys((r) => r.data.params), tags: keys((r) => r.data.tags) });
+}
+
+/** The columns for these metric, param and tag keys (repeats allowed), in natural order. */
+export function columnsForKeys(keys: { metrics: Iterable<string>; params: Iterable<string>; tags: Iterable<string> }): Column[] {
+  const params = new Set(keys.params);
+  const metrics = new Set(keys.metrics);
+  const tags = new Set(keys.tags);
   const sorted = (s: Set<string>): string[] => [...s].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const out: Column[] = ATTRIBUTES.map((a) => ({ id: columnId('attr', a.key), kind: 'attr', key: a.key, label: a.label, numeric: a.numeric }));
   const metricKeys = sorted(metrics);
@@ -137,19 +139,17 @@ export type MetricRanges = ReadonlyMap<string, ReadonlyMap<string, { min?: numbe
 
 export type CellValue = string | number | undefined;
 
-const tagOf = (run: Run, key: string): string | undefined => run.data.tags?.find((t) => t.key === key)?.value;
+const tagOf = (run: RunView, key: string): string | undefined => run.tag(key);
 
 /** The value a cell sorts and filters by; undefined when the run lacks it. */
-export function cellValue(run: Run, c: Column, ranges?: MetricRanges, now = Date.now()): CellValue {
+export function cellValue(run: RunView, c: Column, ranges?: MetricRanges, now = Date.now()): CellValue {
   switch (c.kind) {
     case 'param':
-      return run.data.params?.find((p) => p.key === c.key)?.value;
+      return run.param(c.key);
     case 'tag':
-      return tagOf(run, c.key);
-    case 'metric': {
-      const m = run.data.metrics?.find((x) => x.key === c.key);
-      return m === undefined ? undefined : Number(m.value);
-    }
+      return run.tag(c.key);
+    case 'metric':
+      return run.metric(c.key);
     case 'metricMin':
       return ranges?.get(run.info.run_id)?.get(c.key)?.min;
     case 'metricMax':
@@ -159,7 +159,7 @@ export function cellValue(run: Run, c: Column, ranges?: MetricRanges, now = Date
   }
 }
 
-function attrValue(run: Run, key: AttrKey, now: number): CellValue {
+function attrValue(run: RunView, key: AttrKey, now: number): CellValue {
   const i = run.info;
   switch (key) {
     case 'name':

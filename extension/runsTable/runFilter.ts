@@ -7,11 +7,11 @@
 //  - LIKE is case-sensitive with % and _ (no escape), ILIKE folds ASCII case only, like SQLite's lower().
 import { parseRunFilter, type RunFilter } from '../tracking/search/runGrammar';
 import type { NumericTest, StringTest } from '../tracking/search/sqlParts';
-import type { Run } from '../tracking/rest/types';
+import type { RunView } from './runRows';
 
 const DATASET_CONTEXT_TAG = 'mlflow.data.context';
 
-export type CompiledFilter = (run: Run) => boolean;
+export type CompiledFilter = (run: RunView) => boolean;
 
 export type FilterResult = { ok: true; test: CompiledFilter; clauses: number } | { ok: false; error: string };
 
@@ -91,7 +91,7 @@ export function numberMatches(value: number, test: NumericTest): boolean {
 
 const find = (pairs: { key: string; value: string }[] | undefined, key: string): string | undefined => pairs?.find((p) => p.key === key)?.value;
 
-function attributeOf(run: Run, column: string): string | number | undefined {
+function attributeOf(run: RunView, column: string): string | number | undefined {
   const i = run.info;
   switch (column) {
     case 'run_uuid':
@@ -117,21 +117,20 @@ function clauseTest(f: RunFilter): CompiledFilter {
   switch (f.kind) {
     case 'metric':
       return (run) => {
-        const m = run.data.metrics?.find((x) => x.key === f.key);
-        if (!m) return false;
-        const v = Number(m.value);
+        const v = run.metric(f.key);
+        if (v === undefined) return false;
         // SQL compares the stored latest value; NaN rows only pass `is_nan <> 0 OR …` (i.e. `!=`).
         if (Number.isNaN(v)) return f.test.op === '!=';
         return numberMatches(v, f.test);
       };
     case 'param':
       return (run) => {
-        const v = find(run.data.params, f.key);
+        const v = run.param(f.key);
         return v !== undefined && stringMatches(v, f.test);
       };
     case 'tag':
       return (run) => {
-        const v = find(run.data.tags, f.key);
+        const v = run.tag(f.key);
         return v !== undefined && stringMatches(v, f.test);
       };
     case 'attribute':
@@ -146,7 +145,7 @@ function clauseTest(f: RunFilter): CompiledFilter {
       };
     case 'dataset':
       return (run) =>
-        (run.inputs?.dataset_inputs ?? []).some((input) => {
+        run.datasetInputs().some((input) => {
           if (f.field === 'context') {
             const ctx = find(input.tags, DATASET_CONTEXT_TAG);
             return ctx !== undefined && stringMatches(ctx, f.test);

@@ -1,10 +1,12 @@
 // The runs table as data: every run of an experiment held once, filtered with MLflow's grammar, sorted by any
 // column, nested runs grouped under their parents, and served to the webview one window of rows at a time —
 // the webview never holds ten thousand rows, so opening, sorting and scrolling stay fast. Pure.
-import type { Run, RunStatus } from '../tracking/rest/types';
+import type { Run, RunInfo, RunStatus } from '../tracking/rest/types';
+import { runColumnsOf, type RunColumns } from '../tracking/store/runColumns';
 import {
-  availableColumns, cellExport, cellText, cellValue, NAME_COLUMN, PARENT_RUN_TAG, type CellValue, type Column, type MetricRanges,
+  cellExport, cellText, cellValue, columnsForKeys, NAME_COLUMN, PARENT_RUN_TAG, type CellValue, type Column, type MetricRanges,
 } from './columns';
+import { RunRows, type RunView } from './runRows';
 import { compileFilter, type CompiledFilter } from './runFilter';
 import { toCsv } from '../panels/csv';
 
@@ -58,8 +60,7 @@ function rank(v: CellValue): number {
 }
 
 export class RunsTableModel {
-  private runs: Run[] = [];
-  private byId = new Map<string, number>();
+  private rows = new RunRows();
   private allColumns: Column[] = [];
   private columnsDirty = true;
   private filterText = '';
@@ -78,39 +79,39 @@ export class RunsTableModel {
 
   // ---- data ---------------------------------------------------------------------------------------------
 
-  setRuns(runs: Run[]): void {
-    this.runs = runs;
-    this.byId = new Map(runs.map((r, i) => [r.info.run_id, i]));
-    for (const id of [...this.selected]) if (!this.byId.has(id)) this.selected.delete(id);
+  /** Runs as the store's columnar read gives them (the fast open). */
+  setColumns(columns: RunColumns): void {
+    this.rows = new RunRows(columns);
+    for (const id of [...this.selected]) if (this.rows.indexOf(id) === undefined) this.selected.delete(id);
     this.columnsDirty = true;
     this.invalidate();
   }
 
-  /** Adds new runs and replaces changed ones (live updates), keeping everything else. */
-  upsert(runs: readonly Run[]): void {
-    if (runs.length === 0) return;
-    for (const run of runs) {
-      const at = this.byId.get(run.info.run_id);
-      if (at === undefined) {
-        this.byId.set(run.info.run_id, this.runs.length);
-        this.runs.push(run);
-      } else this.runs[at] = run;
-    }
+  setRuns(runs: readonly Run[]): void {
+    this.setColumns(runColumnsOf(runs));
+  }
+
+  /** Adds new runs and replaces changed ones (live updates), keeping everything else; true when any changed. */
+  upsert(runs: readonly Run[]): boolean {
+    if (runs.length === 0 || !this.rows.upsert(runs)) return false;
     this.columnsDirty = true;
     this.invalidate();
+    return true;
   }
 
   get runCount(): number {
-    return this.runs.length;
+    return this.rows.count;
   }
 
-  run(id: string): Run | undefined {
-    const i = this.byId.get(id);
-    return i === undefined ? undefined : this.runs[i];
+  /** One run as the filter and cells read it. */
+  run(id: string): RunView | undefined {
+    const i = this.rows.indexOf(id);
+    return i === undefined ? undefined : this.rows.view(i);
   }
 
-  allRuns(): readonly Run[] {
-    return this.runs;
+  /** The info of every run held, in load order. */
+  infos(): RunInfo[] {
+    return Array.from({ length: this.rows.count }, (_, i) => this.rows.info(i));
   }
 
   /** Min and max per (run, metric), for the min/max columns. */
@@ -122,7 +123,7 @@ export class RunsTableModel {
 
   columns(): Column[] {
     if (this.columnsDirty) {
-      this.allColumns = availableColumns(this.runs);
+      this.allColumns = columnsForKeys(this.rows.keys());
       this.columnsDirty = false;
     }
     return this.allColumns;
@@ -186,7 +187,7 @@ export class RunsTableModel {
 
   /** Ids of every run passing the filter, in table order with all groups expanded (for select-all, export). */
   matchedIds(): string[] {
-    return this.orderedMatches().map((l) => this.runs[l.run].info.run_id);
+    return this.orderedMatches().map((l) => this.rows.id(l.run));
   }
 
   private comparator(indices: readonly number[]): (a: number, b: number) => number {
@@ -194,15 +195,18 @@ export class RunsTableModel {
     const column = spec ? this.columns().find((c) => c.id === spec.columnId) : undefined;
     const now = this.now();
     // Default order, and the tie-break of every other: newest first, then run id (MLflow's default).
-    const start = (i: number): number => this.runs[i].info.start_time ?? -Infinity;
-    const tie = (a: number, b: number): number => start(b) - start(a) || (this.runs[a].info.run_id < this.runs[b].info.run_id ? -1 : 1);
+    const rows = this.rows;
+    const starts = new Float64Array(rows.count);
+    for (let i = 0; i < rows.count; i++) starts[i] = rows.info(i).start_time ?? -Infinity;
+    const tie = (a: number, b: number): number => starts[b] - starts[a] || (rows.id(a) < rows.id(b) ? -1 : 1);
     if (!column || !spec) return tie;
-    const keys = new Map<number, CellValue>();
-    for (const i of indices) keys.set(i, cellValue(this.runs[i], column, this.ranges, now));
+    // Each run's sort key read once, by row index.
+    const keys = new Array<CellValue>(rows.count);
+    for (const i of indices) keys[i] = cellValue(rows.at(i), column, this.ranges, now);
     const dir = spec.ascending ? 1 : -1;
     return (a, b) => {
-      const ka = keys.get(a);
-      const kb = keys.get(b);
+      const ka = keys[a];
+      const kb = keys[b];
       const ra = rank(ka);
       const rb = rank(kb);
       if (ra !== rb) return ra - rb;
@@ -213,15 +217,15 @@ export class RunsTableModel {
 
   /** Filter, group, sort; `expandAll` ignores collapsed groups. */
   private build(expandAll: boolean): { lines: Line[]; matched: number } {
+    const rows = this.rows;
     const matched: number[] = [];
-    for (let i = 0; i < this.runs.length; i++) if (!this.filterTest || this.filterTest(this.runs[i])) matched.push(i);
-    const ids = new Set(matched.map((i) => this.runs[i].info.run_id));
+    for (let i = 0; i < rows.count; i++) if (!this.filterTest || this.filterTest(rows.at(i))) matched.push(i);
+    const ids = new Set(matched.map((i) => rows.id(i)));
     const children = new Map<string, number[]>();
     const top: number[] = [];
     for (const i of matched) {
-      const run = this.runs[i];
-      const parent = run.data.tags?.find((t) => t.key === PARENT_RUN_TAG)?.value;
-      if (parent && parent !== run.info.run_id && ids.has(parent)) {
+      const parent = rows.tag(i, PARENT_RUN_TAG);
+      if (parent && parent !== rows.id(i) && ids.has(parent)) {
         let list = children.get(parent);
         if (!list) children.set(parent, (list = []));
         list.push(i);
@@ -233,10 +237,10 @@ export class RunsTableModel {
     const visit = (i: number, depth: number, show: boolean): void => {
       if (placed.has(i)) return; // a parent cycle: show each run once
       placed.add(i);
-      const kids = children.get(this.runs[i].info.run_id) ?? [];
+      const kids = children.get(rows.id(i)) ?? [];
       if (show) lines.push({ run: i, depth, childCount: kids.length });
       if (kids.length === 0) return;
-      const open = show && (expandAll || this.expanded.has(this.runs[i].info.run_id));
+      const open = show && (expandAll || this.expanded.has(rows.id(i)));
       for (const k of kids.sort(cmp)) visit(k, depth + 1, open);
     };
     for (const i of top.sort(cmp)) visit(i, 0, true);
@@ -266,7 +270,7 @@ export class RunsTableModel {
     const out: RowData[] = [];
     for (let r = Math.max(0, start); r < end; r++) {
       const line = lines[r];
-      const run = this.runs[line.run];
+      const run = this.rows.at(line.run);
       const id = run.info.run_id;
       out.push({
         id,
@@ -283,7 +287,7 @@ export class RunsTableModel {
 
   /** Index of a run's row, or -1 when it is filtered out or inside a collapsed group. */
   rowOf(id: string): number {
-    return this.layout().findIndex((l) => this.runs[l.run].info.run_id === id);
+    return this.layout().findIndex((l) => this.rows.id(l.run) === id);
   }
 
   /** The filtered runs (every group expanded) as CSV, shown columns in order, exact values. */
@@ -292,7 +296,7 @@ export class RunsTableModel {
     const header = columns.map((c) => (c.kind === 'attr' ? c.label : `${c.kind === 'metricMin' || c.kind === 'metricMax' ? 'metrics' : `${c.kind}s`}.${c.label}`));
     const hasId = columns.some((c) => c.id === 'attr:run_id');
     const rows = this.orderedMatches().map((l) => {
-      const run = this.runs[l.run];
+      const run = this.rows.at(l.run);
       const cells = columns.map((c) => cellExport(c, cellValue(run, c, this.ranges, now)));
       return hasId ? cells : [run.info.run_id, ...cells];
     });

@@ -1,7 +1,8 @@
 // End to end in a real VS Code (code-server 4.100.3, chromium via playwright-core, offline) for the editor-tab
 // panels of issue 6: the runs table of an experiment with 10,000 runs (filter, sort, state kept across hide and
 // show), charts of 100,000-point metrics that refine on zoom, compare with "differences only", the run page with
-// artifact previews, the registered-model page, and a run whose every string is `<img src=x onerror=alert(1)>`
+// artifact previews, the registered-model page, panels restored by a window reload, runs selected together in
+// the Experiments tree opened in compare and charts, and a run whose every string is `<img src=x onerror=alert(1)>`
 // rendered as text with no script run. The store is seeded through the store's own write path before VS Code
 // starts. Screenshots of every panel land in .e2e/screenshots-panels.
 //
@@ -267,6 +268,50 @@ step('charts: 100,000-point metrics drawn with extremes kept, zoom refetches ful
   await waitUntil('the zoomed range at full fidelity', async () => (await card.getAttribute('data-exact')) === 'true', 30_000);
   assert.match(await textOf(frame, 'section.chart-card[data-key="loss"] .badge'), /all points · zoomed/);
   await shot('09-charts-zoomed');
+});
+
+step('a window reload brings back the open runs table and charts, with their content and state', async () => {
+  // Open now: the panels-demo table (long-0 and long-1 checked) and, in front, the charts of those two runs.
+  await Promise.all([wb.page.waitForEvent('load', { timeout: 90_000 }), wb.runCommand('Developer: Reload Window')]);
+  await wb.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  const charts = await panelFrame('charts', 120_000);
+  const card = charts.locator('section.chart-card[data-key="loss"]');
+  await waitUntil('the restored chart to draw', async () => (await card.getAttribute('data-points')) !== null, 120_000);
+  assert.equal(await charts.locator('.legend-item[data-run]').count(), 2, 'the same two runs');
+  await shot('09b-charts-after-reload');
+  await wb.page.locator('.tabs-container .tab', { hasText: 'Runs: panels-demo' }).first().click();
+  const table = await panelFrame('runsTable', 120_000);
+  await waitUntil('the restored table to list its runs', async () => /^\d+ of \d+ runs/.test(await textOf(table, '#summary')), 120_000);
+  await table.locator('.tr[data-run]').first().waitFor();
+  // Its own state came back too: the runs checked before the reload still are.
+  for (const name of ['long-0', 'long-1']) {
+    const box = table.locator('.tr', { has: table.locator('.name', { hasText: new RegExp(`^${name}$`) }) }).first().locator('input[type="checkbox"]');
+    assert.ok(await box.isChecked(), `${name} still selected`);
+  }
+  await shot('09c-runs-table-after-reload');
+});
+
+step('Experiments tree: two runs selected together open in compare and in charts', async () => {
+  await wb.runCommand('View: Close All Editors');
+  await wb.activityItem('MLflow').click();
+  const pane = wb.pane('Experiments');
+  await wb.expand(wb.row(pane, 'panels-demo'));
+  const first = wb.row(pane, 'long-0');
+  const second = wb.row(pane, 'long-1');
+  await first.waitFor({ timeout: 30_000 });
+  await first.click();
+  await second.click({ modifiers: ['ControlOrMeta'] });
+  await waitUntil('both rows selected', async () => (await first.getAttribute('aria-selected')) === 'true' && (await second.getAttribute('aria-selected')) === 'true');
+  await wb.contextMenu(second, 'Compare Runs');
+  const cmp = await panelFrame('compare');
+  await cmp.locator('#compare-table').waitFor({ timeout: 30_000 });
+  const head = await textOf(cmp, '#compare-table thead');
+  assert.ok(head.includes('long-0') && head.includes('long-1'), `both runs compared: ${head}`);
+  await shot('09d-tree-selection-compare');
+  // The view title offers the same for the selection: charts of both runs.
+  await wb.viewAction(pane, 'Open Selected Runs in Metric Charts');
+  const charts = await panelFrame('charts');
+  await waitUntil('both runs charted', async () => (await charts.locator('.legend-item[data-run]').count()) === 2, 60_000);
 });
 
 step('run page: facts, note, params, metrics and artifact previews (CSV table, MLmodel signature, image)', async () => {

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { contentSecurityPolicy, escapeHtml, newNonce, panelHtml, safeFileName } from '../../extension/panels/html';
 import { csvField, parseCsv, toCsv } from '../../extension/panels/csv';
+import { parseIdentity, unwrapState, viewTypeOf } from '../../extension/panels/restoreState';
 
 describe('panel HTML shell', () => {
   const source = 'https://abc.vscode-cdn.net';
@@ -64,5 +65,33 @@ describe('CSV', () => {
     assert.deepEqual(rows, [['h'], ['1']]);
     assert.equal(truncated, true);
     assert.equal(parseCsv('a,b\r\n1,2').truncated, false);
+  });
+});
+
+describe('panel identities (restored after a window reload)', () => {
+  const id = { kind: 'charts', session: 'file:///ws', subject: ['r1', 'r2'] } as const;
+
+  it('go into the page escaped and come back out whole', () => {
+    const html = panelHtml({ cspSource: 'vscode-resource:', nonce: 'n', scriptUri: 's.js', title: 't', panel: 'charts', restore: { ...id, subject: ['"><script>alert(1)</script>'] } });
+    const attr = /data-restore="([^"]*)"/.exec(html)?.[1];
+    assert.ok(attr && !attr.includes('<'), 'no markup can break out of the attribute');
+    const text = attr.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    assert.deepEqual(parseIdentity(JSON.parse(text)), { ...id, subject: ['"><script>alert(1)</script>'] });
+    assert.ok(!panelHtml({ cspSource: 'c', nonce: 'n', scriptUri: 's', title: 't', panel: 'p' }).includes('data-restore'));
+  });
+
+  it('are checked when read back: kind, session and a non-empty list of names', () => {
+    assert.deepEqual(parseIdentity(id), id);
+    for (const bad of [undefined, null, 'x', { ...id, kind: 'terminal' }, { ...id, session: '' }, { ...id, subject: [] }, { ...id, subject: [1] }, { ...id, subject: 'r1' }]) {
+      assert.equal(parseIdentity(bad), undefined, JSON.stringify(bad));
+    }
+    assert.equal(viewTypeOf('runsTable'), 'mlflowWorkbench.runsTable');
+  });
+
+  it('sit beside the panel state, which reads back unchanged (also a state saved before identities)', () => {
+    assert.deepEqual(unwrapState({ restore: id, state: { filter: 'x' } }), { filter: 'x' });
+    assert.equal(unwrapState({ restore: id }), undefined);
+    assert.deepEqual(unwrapState({ filter: 'y' }), { filter: 'y' });
+    assert.equal(unwrapState(undefined), undefined);
   });
 });

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
 import { compileFilter, likeMatch } from '../../extension/runsTable/runFilter';
+import { viewOfRun } from '../../extension/runsTable/runRows';
 import type { Run } from '../../extension/tracking/rest/types';
 import { createRun, openStore, T0, type StoreFixture } from '../panels/fixture';
 
@@ -38,7 +39,7 @@ async function sqlMatches(filter: string): Promise<string[]> {
 function memoryMatches(filter: string): string[] {
   const c = compileFilter(filter);
   assert.ok(c.ok, c.ok ? '' : c.error);
-  return runs.filter((r) => c.test(r)).map((r) => r.info.run_name).sort();
+  return runs.filter((r) => c.test(viewOfRun(r))).map((r) => r.info.run_name).sort();
 }
 
 const FILTERS = [

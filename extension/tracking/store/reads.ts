@@ -84,7 +84,7 @@ function byRun<T>(rows: SqlValue[][], make: (row: SqlValue[]) => T): Map<number,
   return out;
 }
 
-function datasetInputs(db: Sqlite, idsJson: string): Map<number, DatasetInput[]> {
+export function datasetInputs(db: Sqlite, idsJson: string): Map<number, DatasetInput[]> {
   const tags = byRun(
     db.rows(`SELECT run_id, dataset_id, name, value FROM input_tags WHERE run_id IN (${IDS}) ORDER BY run_id, dataset_id, name`, [idsJson]),
     (r) => ({ dataset: r[1] as number, key: r[2] as string, value: r[3] as string }),
@@ -106,30 +106,76 @@ function datasetInputs(db: Sqlite, idsJson: string): Map<number, DatasetInput[]>
   );
 }
 
-/** Loads whole runs for a list of internal ids with one query per table, keeping the given order. */
+/**
+ * A run's row with its params, tags and latest metrics folded into one JSON text each by SQLite: crossing from
+ * sql.js to JS costs per value fetched, so 10,000 runs × 50 values come over as 10,000 rows of 13 values, and
+ * JSON.parse builds the arrays natively. Lists keep the primary keys' order (params and tags by key). A NaN
+ * metric comes as null (SQLite has no NaN); ±Infinity as ±9.0e+999, which JSON.parse reads back as ±Infinity;
+ * finite doubles print in full round-trip precision.
+ */
+const RUNS_WITH_DATA = `SELECT r.id, r.run_uuid, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time,
+    r.lifecycle_stage, r.artifact_uri,
+    (SELECT json_array(json_group_array(key), json_group_array(value)) FROM params WHERE run_id = r.id),
+    (SELECT json_array(json_group_array(key), json_group_array(value)) FROM tags WHERE run_id = r.id),
+    (SELECT json_array(json_group_array(k.key), json_group_array(CASE WHEN l.is_nan THEN NULL ELSE l.value END),
+                       json_group_array(l.timestamp), json_group_array(l.step))
+     FROM latest_metrics l JOIN metric_keys k ON k.id = l.key_id WHERE l.run_id = r.id)
+  FROM runs r WHERE r.id IN (${IDS})`;
+
+/** Keys and values as parallel JSON arrays → KeyValue list, or undefined when empty. */
+function pairsOf(json: SqlValue): KeyValue[] | undefined {
+  const [keys, values] = JSON.parse(json as string) as [string[], string[]];
+  if (keys.length === 0) return undefined;
+  const out: KeyValue[] = new Array<KeyValue>(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = { key: keys[i], value: values[i] };
+  return out;
+}
+
+function metricsOf(json: SqlValue): Metric[] | undefined {
+  const [keys, values, timestamps, steps] = JSON.parse(json as string) as [string[], Array<number | null>, number[], number[]];
+  if (keys.length === 0) return undefined;
+  const out: Metric[] = new Array<Metric>(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = { key: keys[i], value: values[i] ?? NaN, timestamp: timestamps[i], step: steps[i] };
+  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** RunInfo from a row of (any key, run_uuid, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri). */
+export function runInfoOfRow(r: SqlValue[]): RunInfo {
+  const info: RunInfo = {
+    run_id: r[1] as string,
+    run_uuid: r[1] as string,
+    run_name: r[3] as string,
+    experiment_id: String(r[2]),
+    user_id: r[4] as string,
+    status: r[5] as RunStatus,
+    artifact_uri: r[9] as string,
+    lifecycle_stage: r[8] as 'active' | 'deleted',
+  };
+  if (r[6] !== null) info.start_time = r[6] as number;
+  if (r[7] !== null) info.end_time = r[7] as number;
+  return info;
+}
+
+/** Loads whole runs for a list of internal ids, keeping the given order. */
 export function readRunsByInternalIds(db: Sqlite, ids: number[]): Run[] {
   if (ids.length === 0) return [];
   const idsJson = JSON.stringify(ids);
-  const rows = new Map(db.all<RunRow>(`SELECT ${RUN_COLUMNS} FROM runs WHERE id IN (${IDS})`, [idsJson]).map((r) => [r.id, r]));
-  const metrics = byRun(
-    db.rows(`SELECT l.run_id, k.key, l.value, l.is_nan, l.timestamp, l.step FROM latest_metrics l JOIN metric_keys k ON k.id = l.key_id WHERE l.run_id IN (${IDS})`, [idsJson]),
-    (r): Metric => ({ key: r[1] as string, value: r[3] ? NaN : (r[2] as number), timestamp: r[4] as number, step: r[5] as number }),
-  );
-  const pair = (r: SqlValue[]): KeyValue => ({ key: r[1] as string, value: r[2] as string });
-  const params = byRun(db.rows(`SELECT run_id, key, value FROM params WHERE run_id IN (${IDS})`, [idsJson]), pair);
-  const tags = byRun(db.rows(`SELECT run_id, key, value FROM tags WHERE run_id IN (${IDS})`, [idsJson]), pair);
+  const rows = new Map<number, SqlValue[]>();
+  for (const r of db.rows(RUNS_WITH_DATA, [idsJson])) rows.set(r[0] as number, r);
+  // Datasets and logged models are rare: one plain query per table.
   const datasets = datasetInputs(db, idsJson);
   const modelInputs = byRun(db.rows(`SELECT run_id, model_id FROM model_inputs WHERE run_id IN (${IDS})`, [idsJson]), (r) => ({ model_id: r[1] as string }));
   const outputs = byRun(db.rows(`SELECT run_id, model_id, step FROM model_outputs WHERE run_id IN (${IDS})`, [idsJson]), (r) => ({ model_id: r[1] as string, step: r[2] as number }));
-  return ids.flatMap((id) => {
+  const out: Run[] = [];
+  for (const id of ids) {
     const row = rows.get(id);
-    if (!row) return [];
-    const run: Run = { info: toRunInfo(row), data: {}, inputs: {} };
-    const m = metrics.get(id);
-    if (m) run.data.metrics = m.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const p = params.get(id);
+    if (!row) continue;
+    const run: Run = { info: runInfoOfRow(row), data: {}, inputs: {} };
+    const m = metricsOf(row[12]);
+    if (m) run.data.metrics = m;
+    const p = pairsOf(row[10]);
     if (p) run.data.params = p;
-    const t = tags.get(id);
+    const t = pairsOf(row[11]);
     if (t) run.data.tags = t;
     const d = datasets.get(id);
     if (d) run.inputs.dataset_inputs = d;
@@ -137,8 +183,9 @@ export function readRunsByInternalIds(db: Sqlite, ids: number[]): Run[] {
     if (mi) run.inputs.model_inputs = mi;
     const o = outputs.get(id);
     if (o) run.outputs = { model_outputs: o };
-    return [run];
-  });
+    out.push(run);
+  }
+  return out;
 }
 
 export function readRun(db: Sqlite, runUuid: string): Run {

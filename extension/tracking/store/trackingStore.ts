@@ -9,6 +9,7 @@ import { invalidParameter, MlflowError, notFound } from '../errors';
 import { encodePageToken, decodePageToken } from '../search/pageToken';
 import { compileExperimentSearch } from '../search/experimentSearch';
 import { compileRunSearch } from '../search/runSearch';
+import { SEARCH_MAX_RESULTS_THRESHOLD } from '../search/sqlParts';
 import type {
   CreateRunRequest, DatasetInput, Experiment, KeyValue, LogBatchRequest, Metric, MetricInput, MetricSummary, MetricWithRunId,
   Run, RunInfo, SearchExperimentsRequest, SearchRunsRequest, UpdateRunRequest, ViewType,
@@ -27,6 +28,7 @@ import {
   experimentIdByName, readExperiment, readMetricHistory, readMetricPointsByStep, readMetricSummaries, readRun, readRunInfo,
   readRunsByInternalIds, withRunId,
 } from './reads';
+import { readRunColumns, type RunColumns } from './runColumns';
 import { generateRunName } from './runNames';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { loadSqlJs, Sqlite } from './sqlite';
@@ -509,6 +511,29 @@ export class TrackingStore {
     const out: { runs: Run[]; next_page_token?: string } = { runs: readRunsByInternalIds(this.db, ids.slice(0, maxResults)) };
     if (ids.length > maxResults) out.next_page_token = encodePageToken(q.offset + maxResults);
     return out;
+  }
+
+  /**
+   * Every run a search matches (no paging), column by column, for the runs table (runColumns.ts). Same filter,
+   * order and view type rules as searchRuns.
+   */
+  searchRunColumns(req: Omit<SearchRunsRequest, 'max_results' | 'page_token'>): RunColumns {
+    const experimentIds = (req.experiment_ids ?? []).flatMap((id) => (/^\d{1,15}$/.test(String(id)) ? [Number(id)] : []));
+    const ids: number[] = [];
+    for (let offset = 0; ; offset += SEARCH_MAX_RESULTS_THRESHOLD) {
+      const q = compileRunSearch({
+        experimentIds,
+        filter: req.filter,
+        orderBy: req.order_by,
+        viewType: (req.run_view_type ?? 'ACTIVE_ONLY') as ViewType,
+        maxResults: SEARCH_MAX_RESULTS_THRESHOLD,
+        pageToken: offset ? encodePageToken(offset) : undefined,
+      });
+      const page = this.db.rows(q.sql, q.params);
+      for (const r of page.slice(0, SEARCH_MAX_RESULTS_THRESHOLD)) ids.push(r[0] as number);
+      if (page.length <= SEARCH_MAX_RESULTS_THRESHOLD) break;
+    }
+    return readRunColumns(this.db, ids);
   }
 
   getMetricHistory(runId: unknown, key: unknown, maxResults?: number, pageToken?: string): { metrics: Metric[]; next_page_token?: string } {
