@@ -6,54 +6,48 @@
 // rendered as text with no script run. The store is seeded through the store's own write path before VS Code
 // starts. Screenshots of every panel land in .e2e/screenshots-panels.
 //
-// Run: E2E_VSIX=<vsix> node --import tsx --test test/e2e/panels.e2e.ts (or npm run test:e2e for every spec).
-import { after, before, test, type TestContext } from 'node:test';
+// Run: npm run test:e2e -- panels (or npm run test:e2e for every spec).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Frame } from 'playwright-core';
+import { join } from 'node:path';
+import type { Frame } from 'playwright-core';
 import { TrackingStore } from '../../extension/tracking/store/trackingStore';
-import { installExtensions, isolatedEnv, makeRunDirs, startCodeServer, type CodeServer } from './harness/codeServer';
+import { E2E_DIR, E2ESession, FIXTURES } from './harness/session';
 import { waitUntil, WorkbenchPage } from './harness/workbenchPage';
 import { seedDemo, seedWide, wideAcc, XSS, type Demo } from '../panels/seed';
 
-const ROOT = resolve(__dirname, '..', '..');
-const E2E_DIR = join(ROOT, '.e2e');
-const SHOTS = process.env.E2E_SCREENSHOTS_PANELS ?? join(E2E_DIR, 'screenshots-panels');
-const VSIX = process.env.E2E_VSIX ?? join(ROOT, 'dist', 'mlflow-workbench.vsix');
-const CODE_SERVER = process.env.E2E_CODE_SERVER ?? join(E2E_DIR, 'code-server', 'node_modules', '.bin', 'code-server');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const FIXTURE = join(__dirname, 'fixtures', 'workspace');
-const EXTENSION_ID = 'mlflow-workbench.mlflow-workbench';
-const STEP_TIMEOUT = 180_000;
 const WIDE_RUNS = 10_000;
 const LONG_POINTS = 100_000;
 
-let server: CodeServer | undefined;
-let browser: BrowserContext | undefined;
 let wb: WorkbenchPage;
-let runDir = '';
-let failed: string | undefined;
 let demo: Demo;
 const dialogs: string[] = [];
 
-function step(name: string, fn: (t: TestContext) => Promise<void>): void {
-  test(name, { timeout: STEP_TIMEOUT }, async (t) => {
-    if (failed) {
-      t.skip(`skipped: "${failed}" failed`);
-      return;
-    }
-    try {
-      await fn(t);
-    } catch (err) {
-      failed = name;
-      await wb?.screenshot(join(SHOTS, `FAIL-${name.replace(/[^\w-]+/g, '_')}.png`)).catch(() => undefined);
-      throw err;
-    }
-  });
-}
+const session = E2ESession.register(
+  {
+    name: 'panels',
+    fixture: join(FIXTURES, 'workspace'),
+    screenshots: process.env.E2E_SCREENSHOTS_PANELS ?? join(E2E_DIR, 'screenshots-panels'),
+    viewport: { width: 1500, height: 950 },
+    // Seed the workspace store before VS Code starts: the extension then opens it as its own.
+    prepare: async (dirs) => {
+      const store = await TrackingStore.open({ dir: join(dirs.workspace, '.mlflow'), checkpointIntervalMs: 0 });
+      await seedWide(store, 'panels-10k', WIDE_RUNS);
+      demo = await seedDemo(store, { long: 2, points: LONG_POINTS });
+      await store.close();
+    },
+  },
+  (s) => {
+    wb = s.wb;
+    // An alert() anywhere (workbench or any webview frame) surfaces here.
+    wb.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  },
+);
+const step = session.step.bind(session);
+const shot = (name: string): Promise<void> => session.shot(name);
 
-const shot = (name: string): Promise<void> => wb.screenshot(join(SHOTS, `${name}.png`));
 
 /** The inner document of a panel's webview (VS Code nests it: iframe.webview → #active-frame), by our data-panel. */
 async function panelFrame(panel: string, timeoutMs = 60_000): Promise<Frame> {
@@ -72,17 +66,7 @@ async function panelFrame(panel: string, timeoutMs = 60_000): Promise<Frame> {
 }
 
 /** The harness logging like a training script would: MLflow's REST API with the workspace server's token. */
-async function rest<T>(rpc: string, body: Record<string, unknown>): Promise<T> {
-  const o = JSON.parse(readFileSync(join(server!.dirs.workspace, '.mlflow', 'owner.lock'), 'utf8')) as { host: string; port: number; token: string };
-  const res = await fetch(`http://${o.host}:${o.port}/api/2.0/mlflow/${rpc}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${o.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as T;
-  if (!res.ok) throw new Error(`${rpc}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const rest = <T>(rpc: string, body: Record<string, unknown>): Promise<T> => session.rest<T>('POST', rpc, body);
 
 async function logPoints(runId: string, from: number, n: number, value: (i: number) => number): Promise<void> {
   const metrics = Array.from({ length: n }, (_, k) => ({ key: 'live_loss', value: value(from + k), timestamp: Date.now(), step: from + k }));
@@ -122,48 +106,8 @@ async function selectRows(frame: Frame, names: string[]): Promise<void> {
   }
 }
 
-before(async () => {
-  for (const [what, path] of [['the packaged extension (npm run package)', VSIX], ['code-server (scripts/e2e/installCodeServer.mjs)', CODE_SERVER], ['chromium', CHROMIUM]]) {
-    if (!existsSync(path)) throw new Error(`missing ${what}: ${path}`);
-  }
-  rmSync(SHOTS, { recursive: true, force: true });
-  mkdirSync(SHOTS, { recursive: true });
-  mkdirSync(join(E2E_DIR, 'runs'), { recursive: true });
-  runDir = mkdtempSync(join(E2E_DIR, 'runs', 'panels-'));
-  const dirs = makeRunDirs(runDir, FIXTURE);
-  // Seed the workspace store before VS Code starts: the extension then opens it as its own.
-  const store = await TrackingStore.open({ dir: join(dirs.workspace, '.mlflow'), checkpointIntervalMs: 0 });
-  await seedWide(store, 'panels-10k', WIDE_RUNS);
-  demo = await seedDemo(store, { long: 2, points: LONG_POINTS });
-  await store.close();
-  const env = isolatedEnv(dirs);
-  installExtensions(CODE_SERVER, dirs, env, [VSIX], EXTENSION_ID);
-  server = await startCodeServer(CODE_SERVER, dirs, env);
-  browser = await chromium.launchPersistentContext(dirs.browserProfile, {
-    executablePath: CHROMIUM,
-    headless: !process.env.HEADFUL,
-    args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    viewport: { width: 1500, height: 950 },
-    env: env as Record<string, string>,
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
-  // An alert() anywhere (workbench or any webview frame) surfaces here.
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  wb = new WorkbenchPage(page);
-});
-
-after(async () => {
-  await browser?.close().catch(() => undefined);
-  await server?.stop();
-  if (!process.env.KEEP && !failed) rmSync(runDir, { recursive: true, force: true });
-  else if (runDir) console.log(`kept the run folder (code-server.log, workspace, profile): ${runDir}`);
-});
-
 step('the extension activates on the seeded store', async () => {
-  await wb.open(server!.url, server!.dirs.workspace);
+  await wb.open(session.server.url, session.server.dirs.workspace);
   await wb.statusItem(/MLflow 127\.0\.0\.1:\d+/).waitFor({ timeout: 120_000 });
 });
 
