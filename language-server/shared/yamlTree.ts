@@ -4,6 +4,7 @@
 import { parseDocument, isAlias, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { DiagnosticSink, span } from './diagnostics';
+import { parseYamlFast, YAML_OPTIONS } from './fastYaml';
 import type { Span } from './diagnostics';
 
 export type YamlDoc = Document.Parsed;
@@ -35,9 +36,12 @@ export function parseYamlSafely(text: string): { doc: YamlDoc; tooDeep: boolean 
   return { doc: parseYamlText(tooDeep ? '' : text), tooDeep };
 }
 
-/** The one place that sets the parser's options, so that parsing a piece of a file reads it the same way. */
+/**
+ * The one place that parses, so that a piece of a file reads the same way as the whole: the fast
+ * reader for the plain YAML it knows (it builds the same nodes), the yaml library for the rest.
+ */
 export function parseYamlText(text: string): YamlDoc {
-  return parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  return parseYamlFast(text) ?? parseDocument(text, YAML_OPTIONS);
 }
 
 /** An upper bound of the nesting depth: indentation levels + inline `- ` items + flow brackets. */
