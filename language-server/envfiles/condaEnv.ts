@@ -2,7 +2,7 @@
 // shape, and what MLflow needs to turn it into a virtualenv (`--env-manager virtualenv|uv`).
 import type { AnalysisDiagnostic, DiagnosticSink } from '../shared/diagnostics';
 import { describe, entries, entryMap, isMap, isNull, isSeq, isString, nodeSpan, resolve } from '../shared/yamlTree';
-import type { Entry, Node, YAMLMap, YamlDoc } from '../shared/yamlTree';
+import type { Entry, Node, ParsedYaml, YAMLMap, YamlDoc } from '../shared/yamlTree';
 import { analyzeEnvFile } from './envFile';
 
 export const CONDA_ENV_KEYS: Record<string, string> = {
@@ -13,7 +13,7 @@ export const CONDA_ENV_KEYS: Record<string, string> = {
   variables: 'Environment variables set when the environment is activated.',
 };
 
-export function analyzeCondaEnv(text: string): AnalysisDiagnostic[] {
+export function analyzeCondaEnv(text: string, parsed?: ParsedYaml): AnalysisDiagnostic[] {
   return analyzeEnvFile(text, {
     empty: 'conda.yaml is empty: conda cannot create an environment from it.',
     notMapping: (what) => `conda.yaml must be a mapping, not ${what}.`,
@@ -21,7 +21,7 @@ export function analyzeCondaEnv(text: string): AnalysisDiagnostic[] {
     unknownKey: (sink, e, suggestion, fixes) =>
       sink.warning('unknown-key', `Unknown key '${e.key}' in conda.yaml${suggestion ? ` (did you mean '${suggestion}'?)` : ''}: conda ignores it.`, e.keySpan, { fixes }),
     checkRoot,
-  });
+  }, parsed);
 }
 
 function checkRoot(root: YAMLMap, doc: YamlDoc, sink: DiagnosticSink): void {

@@ -4,7 +4,7 @@
 import { DiagnosticSink, span } from '../shared/diagnostics';
 import type { AnalysisDiagnostic, QuickFix } from '../shared/diagnostics';
 import { describe, entries, isMap, isNull, nodeSpan, parseYaml, resolve } from '../shared/yamlTree';
-import type { Entry, YAMLMap, YamlDoc } from '../shared/yamlTree';
+import type { Entry, ParsedYaml, YAMLMap, YamlDoc } from '../shared/yamlTree';
 import { closest } from '../shared/suggest';
 
 export interface EnvFileRules {
@@ -20,9 +20,10 @@ export interface EnvFileRules {
   checkRoot: (root: YAMLMap, doc: YamlDoc, sink: DiagnosticSink, text: string) => void;
 }
 
-export function analyzeEnvFile(text: string, rules: EnvFileRules): AnalysisDiagnostic[] {
+/** `parsed` is the text's parse when the caller already has it (see DocumentAnalysis). */
+export function analyzeEnvFile(text: string, rules: EnvFileRules, parsed?: ParsedYaml): AnalysisDiagnostic[] {
   const sink = new DiagnosticSink(text);
-  const doc = parseYaml(text, sink);
+  const doc = parseYaml(text, sink, parsed);
   const root = resolve(doc.contents, doc);
   if (isNull(root)) {
     if (!doc.errors.length) sink.error('empty-env-file', rules.empty, span(0, 0));

@@ -3,7 +3,7 @@
 import type { AnalysisDiagnostic, DiagnosticSink } from '../shared/diagnostics';
 import { describe, entries, isNull, isScalar, isSeq, isString, nodeSpan, resolve } from '../shared/yamlTree';
 import { analyzeEnvFile } from './envFile';
-import type { Entry, YamlDoc } from '../shared/yamlTree';
+import type { Entry, ParsedYaml, YamlDoc } from '../shared/yamlTree';
 
 export const PYTHON_ENV_KEYS: Record<string, string> = {
   python: 'Python version, as a quoted string (e.g. "3.10.12"). Without it MLflow uses the current Python version.',
@@ -11,7 +11,7 @@ export const PYTHON_ENV_KEYS: Record<string, string> = {
   dependencies: 'pip requirement lines installed into the environment (e.g. `mlflow==2.14.1`, `-r requirements.txt`).',
 };
 
-export function analyzePythonEnv(text: string): AnalysisDiagnostic[] {
+export function analyzePythonEnv(text: string, parsed?: ParsedYaml): AnalysisDiagnostic[] {
   return analyzeEnvFile(text, {
     empty: 'python_env.yaml is empty: MLflow fails creating the environment (PythonEnv needs a mapping).',
     notMapping: (what) => `python_env.yaml must be a mapping, not ${what}; MLflow fails creating the environment.`,
@@ -24,7 +24,7 @@ export function analyzePythonEnv(text: string): AnalysisDiagnostic[] {
         else if (e.key === 'build_dependencies' || e.key === 'dependencies') checkRequirementList(doc, e, sink);
       }
     },
-  });
+  }, parsed);
 }
 
 function checkPython(text: string, e: Entry, sink: DiagnosticSink): void {
