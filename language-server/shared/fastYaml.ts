@@ -5,7 +5,7 @@
 // (CST.resolveAsScalar and the YAML 1.1 schema's tags), so values cannot drift from it.
 //
 // It gives up — returns undefined, and the caller parses with the library — on anything outside
-// its subset: tabs, CR (so CRLF files too), byte order marks, directives and document markers, anchors, aliases, tags,
+// its subset: tabs, a CR outside CRLF, byte order marks, directives and document markers, anchors, aliases, tags,
 // explicit keys, merge keys, block scalars, flow collections spanning lines, anything the library
 // would call an error or a warning, and whatever else it does not recognise. So errors, warnings
 // and every rare construct still come from the library alone. test/language-server/fastYaml.test.ts
@@ -63,11 +63,15 @@ const MAX_DEPTH = 100;
 
 /** The document the library would build, or undefined when the text is outside this reader's subset. */
 export function parseYamlFast(text: string): Document.Parsed | undefined {
-  if (text.length === 0 || /[\t\r\uFEFF]/.test(text)) return undefined;
+  if (text.length === 0 || /[\t\uFEFF]|\r(?!\n)/.test(text)) return undefined;
+  // CRLF text is read as LF text (the library reads both the same), then its ranges are moved back.
+  const crlf = text.includes('\r');
+  const source = crlf ? text.replace(/\r\n/g, '\n') : text;
   try {
-    const reader = new Reader(text);
+    const reader = new Reader(source);
     const contents = reader.document();
     if (!contents) return undefined;
+    if (crlf) moveRanges(contents, crlfShift(text));
     const doc = new Document(undefined, YAML_OPTIONS) as unknown as Document.Parsed;
     doc.contents = contents as never;
     doc.range = [0, text.length, text.length];
@@ -76,6 +80,33 @@ export function parseYamlFast(text: string): Document.Parsed | undefined {
     if (e instanceof GiveUp) return undefined;
     throw e;
   }
+}
+
+/** Maps an offset in the text with its CRLFs made LF to the offset in the text itself. */
+function crlfShift(text: string): (offset: number) => number {
+  const crs: number[] = []; // offsets, in the LF text, of the line breaks that were CRLF
+  for (let i = text.indexOf('\r'), removed = 0; i !== -1; i = text.indexOf('\r', i + 1)) crs.push(i - removed++);
+  return (offset) => {
+    let lo = 0;
+    let hi = crs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (crs[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return offset + lo; // one more character for each CR before the offset
+  };
+}
+
+function moveRanges(node: unknown, map: (offset: number) => number): void {
+  if (node instanceof Pair) {
+    moveRanges(node.key, map);
+    moveRanges(node.value, map);
+    return;
+  }
+  const n = node as Node;
+  if (n?.range) n.range = [map(n.range[0]), map(n.range[1]), map(n.range[2])];
+  if (n instanceof YAMLMap || n instanceof YAMLSeq) for (const item of n.items as unknown[]) moveRanges(item, map);
 }
 
 class Reader {
