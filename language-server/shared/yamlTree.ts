@@ -5,6 +5,7 @@ import { parseDocument, isAlias, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { DiagnosticSink, span } from './diagnostics';
 import { parseYamlFast, YAML_OPTIONS } from './fastYaml';
+import { lineNesting } from './nestingBound';
 import type { Span } from './diagnostics';
 
 export type YamlDoc = Document.Parsed;
@@ -67,14 +68,9 @@ export function nestingDepth(text: string): number {
       const indent = i - lineStart;
       while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
       indents.push(indent);
-      let inline = 0;
-      for (let j = i; j < lineEnd; j++) {
-        const c = text[j];
-        if (c === '[' || c === '{') flow++;
-        else if ((c === ']' || c === '}') && flow > 0) flow--;
-        else if ((c === '-' || c === '?' || c === ':') && (text[j + 1] === ' ' || j + 1 === lineEnd)) inline++;
-      }
-      max = Math.max(max, indents.length + inline + flow);
+      const line = lineNesting(text, i, lineEnd, flow);
+      flow = line.flow;
+      max = Math.max(max, indents.length + line.inline + flow);
     }
     lineStart = lineEnd + 1;
   }
