@@ -98,17 +98,36 @@ export function analyzeDocument(kind: DocumentKind, text: string, fileExists?: F
  * What the server keeps per open document: the analysis of its current version, and for
  * MLprojects what the incremental analysis reuses from one version to the next (same results as
  * the whole-file analysis); the other files are small and analysed whole.
+ *
+ * The first version of an MLproject is analysed whole, which is the quickest way to its first
+ * diagnostics; the incremental analysis builds its pieces afterwards, in `prepare`, which the
+ * server runs once those diagnostics are published (before the user's first keystroke).
  */
 export class DocumentAnalyzer {
   private readonly incremental = new IncrementalMlproject();
   private current: DocumentAnalysis | undefined;
+  /** False until the incremental analysis has run once: until then a version is analysed whole. */
+  private prepared = false;
 
   /** The analysis of `text`, computed once per version: diagnostics and features share it. */
   analysis(kind: DocumentKind, text: string, fileExists?: FileExists): DocumentAnalysis {
     const c = this.current;
     if (c && c.kind === kind && c.text === text && (c.fileExists === undefined) === (fileExists === undefined)) return c;
-    const model = kind === 'mlproject' ? this.incremental.analyze(text, { fileExists }) : undefined;
+    const model = kind === 'mlproject' && this.prepared ? this.incremental.analyze(text, { fileExists }) : undefined;
     return (this.current = new DocumentAnalysis(kind, text, fileExists, model));
+  }
+
+  /** Whether `prepare` has work to do. */
+  get needsPreparation(): boolean {
+    return !this.prepared && this.current?.kind === 'mlproject';
+  }
+
+  /** Builds the incremental analysis' pieces for the current version (its result equals the analysis already made). */
+  prepare(): void {
+    const c = this.current;
+    if (this.prepared || c?.kind !== 'mlproject') return;
+    this.incremental.analyze(c.text, { fileExists: c.fileExists });
+    this.prepared = true;
   }
 
   analyze(kind: DocumentKind, text: string, fileExists?: FileExists): AnalysisDiagnostic[] {

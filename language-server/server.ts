@@ -112,7 +112,14 @@ connection.onInitialize(
   }),
 );
 
-documents.onDidChangeContent(safe('validate', undefined, (e) => validate(e.document)));
+documents.onDidChangeContent(
+  safe('validate', undefined, (e) => {
+    validate(e.document);
+    // The first version was analysed whole; build the incremental cache now that its diagnostics are out.
+    const analyzer = analyzers.get(e.document.uri);
+    if (analyzer?.needsPreparation) setImmediate(safe('prepare', undefined, () => analyzer.prepare()));
+  }),
+);
 documents.onDidClose(
   safe('close', undefined, (e) => {
     analyzers.delete(e.document.uri);
