@@ -254,3 +254,18 @@ describe('language server over JSON-RPC', () => {
     await client.close(uri);
   });
 });
+
+test('the server also speaks over a Node IPC channel, as the extension starts it', async () => {
+  const client = await TestClient.start('ipc');
+  try {
+    assert.equal(client.initializeResult.capabilities.hoverProvider, true);
+    const uri = 'untitled:ipc/MLproject';
+    await client.open(uri, PROJECT, 'mlproject', 1);
+    const [d] = await client.diagnosticsFor(uri, 1);
+    assert.equal(d.code, 'undeclared-placeholder');
+    assert.equal(textOf(PROJECT, d.range), 'max_iter');
+    assert.deepEqual(client.errors, []);
+  } finally {
+    await client.stop();
+  }
+});
