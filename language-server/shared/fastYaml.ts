@@ -195,7 +195,7 @@ class Reader {
       this.pos += indent;
       if (this.isSeqItem(this.pos)) giveUp();
     }
-    map.range = [start, end, this.commentsAfter(end, col)];
+    map.range = [start, end, this.commentsAfter(end, col, true)];
     return map;
   }
 
@@ -227,8 +227,8 @@ class Reader {
       if (!this.isSeqItem(this.pos + indent)) break; // a key of the mapping around a compact sequence
       this.pos += indent;
     }
-    // A sequence in its mapping's own column ends like the mapping's other values.
-    seq.range = [start, end, this.commentsAfter(end, compact ? col + 1 : col)];
+    // A sequence in its mapping's own column does not stretch its end over the comments after it.
+    seq.range = [start, end, compact ? end : this.commentsAfter(end, col, true)];
     return seq;
   }
 
@@ -283,21 +283,32 @@ class Reader {
   }
 
   /**
-   * Where the library ends a node (the third number of its range): past the comment lines from
-   * `from` on that are indented at least `minIndent` (and the blank lines between them). A scalar
-   * on a line takes those indented past its collection's column, a collection those indented at
-   * least as far as itself; a collection's value end is its last item's node end.
+   * Where the library ends a node (the third number of its range), given the comment lines after
+   * `from` indented at least `minIndent` (blank lines may come between). A scalar on a line takes
+   * those indented past its collection's column, and ends after them. A collection takes those
+   * indented at least as far as itself, and then ends where the next content starts (past any
+   * other comments, and the indentation before it); a sequence in its mapping's own column takes
+   * none. A collection's value end is its last item's node end.
    */
-  private commentsAfter(from: number, minIndent: number): number {
+  private commentsAfter(from: number, minIndent: number, collection: boolean): number {
+    const text = this.text;
     let end = from;
-    for (let line = from; line < this.text.length; ) {
+    let line = from;
+    while (line < text.length) {
       const indent = this.indentAt(line);
-      const c = this.text[line + indent];
-      if (c === '#' && indent >= minIndent) end = line = Math.min(this.lineEnd(line) + 1, this.text.length);
+      const c = text[line + indent];
+      if (c === '#' && indent >= minIndent) end = line = Math.min(this.lineEnd(line) + 1, text.length);
       else if (c === '\n') line += indent + 1;
       else break;
     }
-    return end;
+    if (!collection || end === from) return end;
+    // Past any further blank and comment lines, whatever their indentation.
+    for (;;) {
+      const indent = this.indentAt(line);
+      const c = text[line + indent];
+      if (c !== '#' && c !== '\n') return Math.min(line + indent, text.length);
+      line = Math.min(this.lineEnd(line + indent) + 1, text.length);
+    }
   }
 
   private commentLineBetween(from: number, to: number): boolean {
@@ -395,7 +406,7 @@ class Reader {
       valueEnd = this.plainEnd(start, col);
       node = this.flowScalar(start, valueEnd, 'scalar');
     }
-    const rangeEnd = this.commentsAfter(this.lineRest(valueEnd), col + 1);
+    const rangeEnd = this.commentsAfter(this.lineRest(valueEnd), col + 1, false);
     this.pos = rangeEnd;
     node.range = [node.range![0], node.range![1], rangeEnd];
     return node;

@@ -74,7 +74,7 @@ test('the fast reader equals the library on mutated documents and editing sessio
   const kinds: DocumentKind[] = ['mlproject', 'mlmodel', 'python-env', 'conda-env'];
   let accepted = 0;
   let total = 0;
-  for (let i = 0; i < 20_000; i++) {
+  for (let i = 0; i < 40_000; i++) {
     const kind = kinds[i % kinds.length];
     const text = i % 2 ? fuzzDocument(r, kind, base) : mutate(r, base[kind][Math.floor(r() * base[kind].length)]);
     total++;
