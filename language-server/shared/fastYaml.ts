@@ -200,7 +200,7 @@ class Reader {
   }
 
   /** A block sequence whose first `-` is at `pos`, in column `col`. */
-  private blockSeq(col: number, depth: number, compact = false): YAMLSeq {
+  private blockSeq(col: number, depth: number): YAMLSeq {
     if (depth > MAX_DEPTH) giveUp();
     const seq = new YAMLSeq();
     const start = this.pos;
@@ -227,8 +227,8 @@ class Reader {
       if (!this.isSeqItem(this.pos + indent)) break; // a key of the mapping around a compact sequence
       this.pos += indent;
     }
-    // A sequence in its mapping's own column does not stretch its end over the comments after it.
-    seq.range = [start, end, compact ? end : this.commentsAfter(end, col, true)];
+    // A sequence in the first column does not stretch its end over the comments after it.
+    seq.range = [start, end, col === 0 ? end : this.commentsAfter(end, col, true)];
     return seq;
   }
 
@@ -262,7 +262,7 @@ class Reader {
         }
         if (inMap && indent === col && this.isSeqItem(first)) {
           this.pos = first;
-          return this.blockSeq(indent, depth + 1, true);
+          return this.blockSeq(indent, depth + 1);
         }
       }
       // When comments follow an empty value that ends its collection, the library ends the value
@@ -287,8 +287,7 @@ class Reader {
    * `from` indented at least `minIndent` (blank lines may come between). A scalar on a line takes
    * those indented past its collection's column, and ends after them. A collection takes those
    * indented at least as far as itself, and then ends where the next content starts (past any
-   * other comments, and the indentation before it); a sequence in its mapping's own column takes
-   * none. A collection's value end is its last item's node end.
+   * other comments, and the indentation before it); a sequence in the first column takes none. A collection's value end is its last item's node end.
    */
   private commentsAfter(from: number, minIndent: number, collection: boolean): number {
     const text = this.text;
