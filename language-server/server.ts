@@ -8,7 +8,7 @@ import { CodeActionKind, createConnection, ProposedFeatures, ResponseError, Text
 import type { CodeAction, Connection, InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentAnalyzer, documentKind } from './documents';
-import type { DocumentKind } from './documents';
+import type { DocumentAnalysis, DocumentKind } from './documents';
 import { parseMlproject } from './mlproject/parse';
 import { complete } from './features/completion';
 import { hover } from './features/hover';
@@ -85,10 +85,15 @@ function analyzerFor(uri: string): DocumentAnalyzer {
   return analyzer;
 }
 
+/** The analysis of the document's current version: computed on each change, reused by every feature. */
+function analysisOf(doc: TextDocument, kind: DocumentKind): DocumentAnalysis {
+  return analyzerFor(doc.uri).analysis(kind, doc.getText(), fileExistsBeside(doc.uri));
+}
+
 function validate(doc: TextDocument): void {
   const kind = kindOf(doc);
   if (!kind) return;
-  const diagnostics = analyzerFor(doc.uri).analyze(kind, doc.getText(), fileExistsBeside(doc.uri)).map((d) => toDiagnostic(doc, d));
+  const diagnostics = analysisOf(doc, kind).diagnostics.map((d) => toDiagnostic(doc, d));
   void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
 }
 
@@ -107,7 +112,14 @@ connection.onInitialize(
   }),
 );
 
-documents.onDidChangeContent(safe('validate', undefined, (e) => validate(e.document)));
+documents.onDidChangeContent(
+  safe('validate', undefined, (e) => {
+    validate(e.document);
+    // The first version was analysed whole; build the incremental cache now that its diagnostics are out.
+    const analyzer = analyzers.get(e.document.uri);
+    if (analyzer?.needsPreparation) setImmediate(safe('prepare', undefined, () => analyzer.prepare()));
+  }),
+);
 documents.onDidClose(
   safe('close', undefined, (e) => {
     analyzers.delete(e.document.uri);
@@ -115,37 +127,44 @@ documents.onDidClose(
   }),
 );
 // Env files and model files appearing or disappearing change what is "not found".
-connection.onDidChangeWatchedFiles(safe('watched files', undefined, () => documents.all().forEach((d) => validate(d))));
+connection.onDidChangeWatchedFiles(
+  safe('watched files', undefined, () =>
+    documents.all().forEach((d) => {
+      analyzers.get(d.uri)?.forget();
+      validate(d);
+    }),
+  ),
+);
 
-function withDocument<R>(uri: string, fallback: R, f: (doc: TextDocument, kind: DocumentKind) => R): R {
+function withDocument<R>(uri: string, fallback: R, f: (doc: TextDocument, analysis: DocumentAnalysis) => R): R {
   const doc = documents.get(uri);
   const kind = doc && kindOf(doc);
-  return doc && kind ? f(doc, kind) : fallback;
+  return doc && kind ? f(doc, analysisOf(doc, kind)) : fallback;
 }
 
 connection.onCompletion(
   safe('completion', [], (params) =>
-    withDocument(params.textDocument.uri, [], (doc, kind) => complete(kind, doc.getText(), doc.offsetAt(params.position)).map((i) => toCompletionItem(doc, i))),
+    withDocument(params.textDocument.uri, [], (doc, analysis) => complete(analysis, doc.offsetAt(params.position)).map((i) => toCompletionItem(doc, i))),
   ),
 );
 
 connection.onHover(
   safe('hover', null, (params) =>
-    withDocument(params.textDocument.uri, null, (doc, kind) => {
-      const result = hover(kind, doc.getText(), doc.offsetAt(params.position));
+    withDocument(params.textDocument.uri, null, (doc, analysis) => {
+      const result = hover(analysis, doc.offsetAt(params.position));
       return result ? { contents: { kind: 'markdown', value: result.markdown }, range: toRange(doc, result.span) } : null;
     }),
   ),
 );
 
 connection.onDocumentSymbol(
-  safe('symbols', [], (params) => withDocument(params.textDocument.uri, [], (doc, kind) => documentSymbols(kind, doc.getText()).map((s) => toDocumentSymbol(doc, s)))),
+  safe('symbols', [], (params) => withDocument(params.textDocument.uri, [], (doc, analysis) => documentSymbols(analysis).map((s) => toDocumentSymbol(doc, s)))),
 );
 
 connection.onDefinition(
   safe('definition', null, (params) =>
-    withDocument(params.textDocument.uri, null, (doc, kind) => {
-      const target = definition(kind, doc.getText(), doc.offsetAt(params.position));
+    withDocument(params.textDocument.uri, null, (doc, analysis) => {
+      const target = definition(analysis, doc.offsetAt(params.position));
       if (!target) return null;
       const origin = toRange(doc, target.origin);
       if (target.kind === 'span') {
@@ -163,8 +182,8 @@ connection.onDefinition(
 
 connection.onPrepareRename(
   safe('prepareRename', null, (params) =>
-    withDocument(params.textDocument.uri, null, (doc, kind) => {
-      const result = prepareRename(kind, doc.getText(), doc.offsetAt(params.position));
+    withDocument(params.textDocument.uri, null, (doc, analysis) => {
+      const result = prepareRename(analysis, doc.offsetAt(params.position));
       return result ? { range: toRange(doc, result.span), placeholder: result.placeholder } : null;
     }),
   ),
@@ -172,8 +191,8 @@ connection.onPrepareRename(
 
 connection.onRenameRequest((params) => {
   try {
-    return withDocument(params.textDocument.uri, null, (doc, kind) => {
-      const edits = rename(kind, doc.getText(), doc.offsetAt(params.position), params.newName);
+    return withDocument(params.textDocument.uri, null, (doc, analysis) => {
+      const edits = rename(analysis, doc.offsetAt(params.position), params.newName);
       if (typeof edits === 'string') return new ResponseError(-32803 /* RequestFailed */, edits);
       return { changes: { [doc.uri]: edits.map((e) => toTextEdit(doc, e)) } };
     });
@@ -185,9 +204,8 @@ connection.onRenameRequest((params) => {
 
 connection.onCodeAction(
   safe('codeAction', [], (params) =>
-    withDocument(params.textDocument.uri, [] as CodeAction[], (doc, kind) => {
-      const diagnostics = analyzerFor(doc.uri).analyze(kind, doc.getText(), fileExistsBeside(doc.uri));
-      return fixesInRange(diagnostics, toSpan(doc, params.range)).map(({ diagnostic, fix }) => ({
+    withDocument(params.textDocument.uri, [] as CodeAction[], (doc, analysis) => {
+      return fixesInRange(analysis.diagnostics, toSpan(doc, params.range)).map(({ diagnostic, fix }) => ({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
         isPreferred: fix.preferred,

@@ -1,10 +1,9 @@
 // conda.yaml: a standard conda environment file. Conda itself validates most of it; we check the
 // shape, and what MLflow needs to turn it into a virtualenv (`--env-manager virtualenv|uv`).
-import { DiagnosticSink, span } from '../shared/diagnostics';
-import type { AnalysisDiagnostic, QuickFix } from '../shared/diagnostics';
-import { describe, entries, entryMap, isMap, isNull, isSeq, isString, nodeSpan, parseYaml, resolve } from '../shared/yamlTree';
-import type { Entry, Node, YamlDoc } from '../shared/yamlTree';
-import { closest } from '../shared/suggest';
+import type { AnalysisDiagnostic, DiagnosticSink } from '../shared/diagnostics';
+import { describe, entries, entryMap, isMap, isNull, isSeq, isString, nodeSpan, resolve } from '../shared/yamlTree';
+import type { Entry, Node, ParsedYaml, YAMLMap, YamlDoc } from '../shared/yamlTree';
+import { analyzeEnvFile } from './envFile';
 
 export const CONDA_ENV_KEYS: Record<string, string> = {
   name: 'Environment name. MLflow names the environment itself (mlflow-<hash>), so this is informational.',
@@ -14,31 +13,18 @@ export const CONDA_ENV_KEYS: Record<string, string> = {
   variables: 'Environment variables set when the environment is activated.',
 };
 
-export function analyzeCondaEnv(text: string): AnalysisDiagnostic[] {
-  const sink = new DiagnosticSink(text);
-  check(text, sink);
-  sink.keepOnlySyntaxErrorsIfAny();
-  return sink.items;
+export function analyzeCondaEnv(text: string, parsed?: ParsedYaml): AnalysisDiagnostic[] {
+  return analyzeEnvFile(text, {
+    empty: 'conda.yaml is empty: conda cannot create an environment from it.',
+    notMapping: (what) => `conda.yaml must be a mapping, not ${what}.`,
+    known: Object.keys(CONDA_ENV_KEYS),
+    unknownKey: (sink, e, suggestion, fixes) =>
+      sink.warning('unknown-key', `Unknown key '${e.key}' in conda.yaml${suggestion ? ` (did you mean '${suggestion}'?)` : ''}: conda ignores it.`, e.keySpan, { fixes }),
+    checkRoot,
+  }, parsed);
 }
 
-function check(text: string, sink: DiagnosticSink): void {
-  const doc = parseYaml(text, sink);
-  const root = resolve(doc.contents, doc);
-  if (isNull(root)) {
-    if (!doc.errors.length) sink.error('empty-env-file', 'conda.yaml is empty: conda cannot create an environment from it.', span(0, 0));
-    return;
-  }
-  if (!isMap(root)) {
-    sink.error('root-not-mapping', `conda.yaml must be a mapping, not ${describe(root)}.`, nodeSpan(root));
-    return;
-  }
-  const known = Object.keys(CONDA_ENV_KEYS);
-  for (const e of entries(root, doc)) {
-    if (e.key !== null && known.includes(e.key)) continue;
-    const suggestion = e.key === null ? undefined : closest(e.key, known);
-    const fixes: QuickFix[] = suggestion ? [{ title: `Change to '${suggestion}'`, preferred: true, edits: [{ span: e.keySpan, newText: suggestion }] }] : [];
-    sink.warning('unknown-key', `Unknown key '${e.key}' in conda.yaml${suggestion ? ` (did you mean '${suggestion}'?)` : ''}: conda ignores it.`, e.keySpan, { fixes });
-  }
+function checkRoot(root: YAMLMap, doc: YamlDoc, sink: DiagnosticSink): void {
   const keys = entryMap(root, doc);
   const name = keys.get('name');
   if (name && !isNull(name.value) && !isString(name.value)) sink.warning('conda-name-not-string', `'name' should be a string, not ${describe(name.value)}.`, name.valueSpan);

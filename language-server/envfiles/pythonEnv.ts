@@ -1,10 +1,9 @@
 // python_env.yaml, read by MLflow's PythonEnv: exactly `python`, `build_dependencies` and
 // `dependencies`; anything else makes environment creation fail.
-import { DiagnosticSink, span } from '../shared/diagnostics';
-import type { AnalysisDiagnostic, QuickFix } from '../shared/diagnostics';
-import { describe, entries, isMap, isNull, isScalar, isSeq, isString, nodeSpan, parseYaml, resolve } from '../shared/yamlTree';
-import type { Entry, YamlDoc } from '../shared/yamlTree';
-import { closest } from '../shared/suggest';
+import type { AnalysisDiagnostic, DiagnosticSink } from '../shared/diagnostics';
+import { describe, entries, isNull, isScalar, isSeq, isString, nodeSpan, resolve } from '../shared/yamlTree';
+import { analyzeEnvFile } from './envFile';
+import type { Entry, ParsedYaml, YamlDoc } from '../shared/yamlTree';
 
 export const PYTHON_ENV_KEYS: Record<string, string> = {
   python: 'Python version, as a quoted string (e.g. "3.10.12"). Without it MLflow uses the current Python version.',
@@ -12,35 +11,20 @@ export const PYTHON_ENV_KEYS: Record<string, string> = {
   dependencies: 'pip requirement lines installed into the environment (e.g. `mlflow==2.14.1`, `-r requirements.txt`).',
 };
 
-export function analyzePythonEnv(text: string): AnalysisDiagnostic[] {
-  const sink = new DiagnosticSink(text);
-  check(text, sink);
-  sink.keepOnlySyntaxErrorsIfAny();
-  return sink.items;
-}
-
-function check(text: string, sink: DiagnosticSink): void {
-  const doc = parseYaml(text, sink);
-  const root = resolve(doc.contents, doc);
-  if (isNull(root)) {
-    if (!doc.errors.length) sink.error('empty-env-file', 'python_env.yaml is empty: MLflow fails creating the environment (PythonEnv needs a mapping).', span(0, 0));
-    return;
-  }
-  if (!isMap(root)) {
-    sink.error('root-not-mapping', `python_env.yaml must be a mapping, not ${describe(root)}; MLflow fails creating the environment.`, nodeSpan(root));
-    return;
-  }
-  const known = Object.keys(PYTHON_ENV_KEYS);
-  for (const e of entries(root, doc)) {
-    if (e.key === null || !known.includes(e.key)) {
-      const suggestion = e.key === null ? undefined : closest(e.key, known);
-      const fixes: QuickFix[] = suggestion ? [{ title: `Change to '${suggestion}'`, preferred: true, edits: [{ span: e.keySpan, newText: suggestion }] }] : [];
-      sink.error('python-env-unknown-key', `python_env.yaml allows only python, build_dependencies and dependencies; MLflow fails on '${e.key}' (unexpected keyword argument)${suggestion ? `. Did you mean '${suggestion}'?` : '.'}`, e.keySpan, { fixes });
-      continue;
-    }
-    if (e.key === 'python') checkPython(text, e, sink);
-    else checkRequirementList(doc, e, sink);
-  }
+export function analyzePythonEnv(text: string, parsed?: ParsedYaml): AnalysisDiagnostic[] {
+  return analyzeEnvFile(text, {
+    empty: 'python_env.yaml is empty: MLflow fails creating the environment (PythonEnv needs a mapping).',
+    notMapping: (what) => `python_env.yaml must be a mapping, not ${what}; MLflow fails creating the environment.`,
+    known: Object.keys(PYTHON_ENV_KEYS),
+    unknownKey: (sink, e, suggestion, fixes) =>
+      sink.error('python-env-unknown-key', `python_env.yaml allows only python, build_dependencies and dependencies; MLflow fails on '${e.key}' (unexpected keyword argument)${suggestion ? `. Did you mean '${suggestion}'?` : '.'}`, e.keySpan, { fixes }),
+    checkRoot: (root, doc, sink, text) => {
+      for (const e of entries(root, doc)) {
+        if (e.key === 'python') checkPython(text, e, sink);
+        else if (e.key === 'build_dependencies' || e.key === 'dependencies') checkRequirementList(doc, e, sink);
+      }
+    },
+  }, parsed);
 }
 
 function checkPython(text: string, e: Entry, sink: DiagnosticSink): void {

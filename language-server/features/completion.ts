@@ -1,8 +1,7 @@
 // Completion: keys valid at the cursor, parameter types, flavor names, and `{param}` names inside
 // a command. Editor-free: the server converts these items to LSP.
 import type { Span } from '../shared/diagnostics';
-import type { DocumentKind } from '../documents';
-import { parseMlproject } from '../mlproject/parse';
+import type { DocumentAnalysis } from '../documents';
 import { DATABRICKS_SPARK_JOB_KEYS, DOCKER_ENV_KEYS, ENTRY_POINT_KEYS, PARAMETER_KEYS, PARAMETER_TYPE_DOCS, TOP_LEVEL_KEYS } from '../mlproject/keys';
 import { FLAVORS, INPUT_EXAMPLE_KEYS, INPUT_EXAMPLE_TYPES, MLMODEL_KEYS, PYFUNC_KEYS, SIGNATURE_KEYS } from '../mlmodel/keys';
 import { PYTHON_ENV_KEYS } from '../envfiles/pythonEnv';
@@ -19,9 +18,10 @@ export interface CompletionItem {
   replace: Span;
 }
 
-export function complete(kind: DocumentKind, text: string, offset: number): CompletionItem[] {
+export function complete(analysis: DocumentAnalysis, offset: number): CompletionItem[] {
+  const { kind, text } = analysis;
   if (kind === 'mlproject') {
-    const placeholders = completePlaceholder(text, offset);
+    const placeholders = completePlaceholder(analysis, offset);
     if (placeholders) return placeholders;
   }
   const at = linePositionAt(text, offset);
@@ -76,8 +76,8 @@ export function complete(kind: DocumentKind, text: string, offset: number): Comp
 }
 
 /** Inside `{...` of a command: the entry point's parameter names. */
-function completePlaceholder(text: string, offset: number): CompletionItem[] | undefined {
-  const model = parseMlproject(text);
+function completePlaceholder(analysis: DocumentAnalysis, offset: number): CompletionItem[] | undefined {
+  const { text, mlproject: model } = analysis;
   const ep = model.entryPoints.find((e) => e.commandSpan && offset > e.commandSpan.start && offset <= e.commandSpan.end);
   if (!ep) return undefined;
   const before = text.slice(ep.commandSpan!.start, offset);

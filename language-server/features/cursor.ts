@@ -1,6 +1,6 @@
 // Where the cursor is in a YAML file, in two flavours: from the parsed tree (exact, for hover and
 // navigation) and from the raw lines (robust while the user is typing, for completion).
-import { isMap, isScalar, isSeq, nodeSpan, parseYamlSafely, resolve } from '../shared/yamlTree';
+import { isMap, isScalar, isSeq, nodeSpan, resolve } from '../shared/yamlTree';
 import type { Node, YamlDoc } from '../shared/yamlTree';
 import type { Span } from '../shared/diagnostics';
 
@@ -13,10 +13,6 @@ export interface TreePosition {
   keySpan?: Span;
   /** The value node of the last key, when the cursor is inside it. */
   value?: Node | null;
-}
-
-export function parseForFeatures(text: string): YamlDoc {
-  return parseYamlSafely(text).doc;
 }
 
 const contains = (s: Span, offset: number): boolean => offset >= s.start && offset <= s.end;

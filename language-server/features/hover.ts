@@ -1,14 +1,13 @@
 // Hover: what a key means, and a parameter's type, default and whether it is required.
 import type { Span } from '../shared/diagnostics';
-import type { DocumentKind } from '../documents';
-import { parseMlproject } from '../mlproject/parse';
-import type { MlprojectParameter } from '../mlproject/model';
+import type { DocumentAnalysis } from '../documents';
+import type { MlprojectModel, MlprojectParameter } from '../mlproject/model';
 import { DATABRICKS_SPARK_JOB_KEYS, DOCKER_ENV_KEYS, ENTRY_POINT_KEYS, PARAMETER_KEYS, PARAMETER_TYPE_DOCS, TOP_LEVEL_KEYS } from '../mlproject/keys';
 import { FLAVORS, INPUT_EXAMPLE_KEYS, MLMODEL_KEYS, PYFUNC_KEYS, SIGNATURE_KEYS } from '../mlmodel/keys';
 import { PYTHON_ENV_KEYS } from '../envfiles/pythonEnv';
 import { CONDA_ENV_KEYS } from '../envfiles/condaEnv';
 import { isString, nodeSpan } from '../shared/yamlTree';
-import { parseForFeatures, treePositionAt } from './cursor';
+import { treePositionAt } from './cursor';
 
 export interface HoverResult {
   markdown: string;
@@ -17,13 +16,13 @@ export interface HoverResult {
 
 const within = (s: Span | undefined, offset: number): s is Span => !!s && offset >= s.start && offset <= s.end;
 
-export function hover(kind: DocumentKind, text: string, offset: number): HoverResult | undefined {
+export function hover(analysis: DocumentAnalysis, offset: number): HoverResult | undefined {
+  const kind = analysis.kind;
   if (kind === 'mlproject') {
-    const fromModel = hoverMlprojectModel(text, offset);
+    const fromModel = hoverMlprojectModel(analysis.mlproject, offset);
     if (fromModel) return fromModel;
   }
-  const doc = parseForFeatures(text);
-  const at = treePositionAt(doc, offset);
+  const at = treePositionAt(analysis.yaml, offset);
   if (!at.path.length || !at.keySpan) return undefined;
   const p = at.path;
   const key = p[p.length - 1];
@@ -56,8 +55,7 @@ export function hover(kind: DocumentKind, text: string, offset: number): HoverRe
 }
 
 /** Entry point names, parameter names and `{placeholders}` hover with what MLflow will do. */
-function hoverMlprojectModel(text: string, offset: number): HoverResult | undefined {
-  const model = parseMlproject(text);
+function hoverMlprojectModel(model: MlprojectModel, offset: number): HoverResult | undefined {
   for (const ep of model.entryPoints) {
     if (within(ep.nameSpan, offset)) {
       const params = ep.parameters.map((p) => `- ${describeParameter(p)}`).join('\n');

@@ -1,18 +1,17 @@
 // Go to definition and rename. A parameter and its `{placeholders}` rename together, because
 // MLflow matches them by name when it formats the command.
 import type { Span, TextEdit } from '../shared/diagnostics';
-import type { DocumentKind } from '../documents';
-import { parseMlproject } from '../mlproject/parse';
-import type { MlprojectEntryPoint } from '../mlproject/model';
-import { parseMlmodel } from '../mlmodel/analyze';
+import type { DocumentAnalysis } from '../documents';
+import type { MlprojectEntryPoint, MlprojectModel } from '../mlproject/model';
 
 export type DefinitionTarget = { kind: 'span'; span: Span; origin: Span } | { kind: 'file'; relativePath: string; origin: Span };
 
 const within = (s: Span | undefined, offset: number): s is Span => !!s && offset >= s.start && offset <= s.end;
 
-export function definition(kind: DocumentKind, text: string, offset: number): DefinitionTarget | undefined {
+export function definition(analysis: DocumentAnalysis, offset: number): DefinitionTarget | undefined {
+  const kind = analysis.kind;
   if (kind === 'mlproject') {
-    const model = parseMlproject(text);
+    const model = analysis.mlproject;
     for (const ep of model.entryPoints) {
       for (const ph of ep.placeholders) {
         if (!within(ph.span, offset)) continue;
@@ -28,44 +27,51 @@ export function definition(kind: DocumentKind, text: string, offset: number): De
     return undefined;
   }
   if (kind === 'mlmodel') {
-    const ref = parseMlmodel(text).files.find((f) => within(f.span, offset));
+    const ref = analysis.mlmodel.files.find((f) => within(f.span, offset));
     return ref ? { kind: 'file', relativePath: ref.path, origin: ref.span } : undefined;
   }
   return undefined;
 }
 
 interface RenameTarget {
+  model: MlprojectModel;
   entryPoint: MlprojectEntryPoint;
   name: string;
   span: Span;
 }
 
-function renameTarget(text: string, offset: number): RenameTarget | undefined {
-  for (const ep of parseMlproject(text).entryPoints) {
-    for (const p of ep.parameters) if (within(p.nameSpan, offset)) return { entryPoint: ep, name: p.name, span: p.nameSpan };
+function renameTarget(model: MlprojectModel, offset: number): RenameTarget | undefined {
+  for (const ep of model.entryPoints) {
+    for (const p of ep.parameters) if (within(p.nameSpan, offset)) return { model, entryPoint: ep, name: p.name, span: p.nameSpan };
     for (const ph of ep.placeholders) {
-      if (within(ph.nameSpan, offset) && ep.parameters.some((p) => p.name === ph.name)) return { entryPoint: ep, name: ph.name, span: ph.nameSpan };
+      if (within(ph.nameSpan, offset) && ep.parameters.some((p) => p.name === ph.name)) return { model, entryPoint: ep, name: ph.name, span: ph.nameSpan };
     }
   }
   return undefined;
 }
 
-export function prepareRename(kind: DocumentKind, text: string, offset: number): { span: Span; placeholder: string } | undefined {
-  if (kind !== 'mlproject') return undefined;
-  const target = renameTarget(text, offset);
+export function prepareRename(analysis: DocumentAnalysis, offset: number): { span: Span; placeholder: string } | undefined {
+  if (analysis.kind !== 'mlproject') return undefined;
+  const target = renameTarget(analysis.mlproject, offset);
   return target ? { span: target.span, placeholder: target.name } : undefined;
 }
 
 /** Edits renaming a parameter everywhere in its entry point, or an error message. */
-export function rename(kind: DocumentKind, text: string, offset: number, newName: string): TextEdit[] | string {
-  if (kind !== 'mlproject') return 'Only MLproject parameters can be renamed.';
-  const target = renameTarget(text, offset);
+export function rename(analysis: DocumentAnalysis, offset: number, newName: string): TextEdit[] | string {
+  if (analysis.kind !== 'mlproject') return 'Only MLproject parameters can be renamed.';
+  const target = renameTarget(analysis.mlproject, offset);
   if (!target) return 'Place the cursor on a parameter or a {placeholder}.';
   if (!/^[A-Za-z_][\w-]*$/.test(newName)) return `'${newName}' cannot be used in a {placeholder}: use letters, digits, '_' or '-'.`;
-  const ep = target.entryPoint;
-  if (newName !== target.name && ep.parameters.some((p) => p.name === newName)) return `Entry point '${ep.name}' already has a parameter '${newName}'.`;
-  const edits: TextEdit[] = [];
-  for (const p of ep.parameters) if (p.name === target.name) edits.push({ span: p.nameSpan, newText: newName });
-  for (const ph of ep.placeholders) if (ph.name === target.name) edits.push({ span: ph.nameSpan, newText: newName });
-  return edits;
+  // A declaration in a block merged into several entry points (`<<: *shared`) is renamed in the
+  // commands of all of them.
+  const declaration = target.entryPoint.parameters.find((p) => p.name === target.name)!.nameSpan;
+  const sharing = target.model.entryPoints.filter((ep) => ep === target.entryPoint || ep.parameters.some((p) => p.name === target.name && p.nameSpan.start === declaration.start));
+  const clash = sharing.find((ep) => newName !== target.name && ep.parameters.some((p) => p.name === newName));
+  if (clash) return `Entry point '${clash.name}' already has a parameter '${newName}'.`;
+  const edits = new Map<number, TextEdit>();
+  for (const ep of sharing) {
+    for (const p of ep.parameters) if (p.name === target.name) edits.set(p.nameSpan.start, { span: p.nameSpan, newText: newName });
+    for (const ph of ep.placeholders) if (ph.name === target.name) edits.set(ph.nameSpan.start, { span: ph.nameSpan, newText: newName });
+  }
+  return [...edits.values()];
 }

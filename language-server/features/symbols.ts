@@ -1,10 +1,7 @@
 // Document outline: entry points with their parameters; MLmodel flavors.
 import type { Span } from '../shared/diagnostics';
-import type { DocumentKind } from '../documents';
-import { parseMlproject } from '../mlproject/parse';
-import { parseMlmodel } from '../mlmodel/analyze';
+import type { DocumentAnalysis } from '../documents';
 import { entries, isMap, resolve } from '../shared/yamlTree';
-import { parseForFeatures } from './cursor';
 
 export interface OutlineSymbol {
   name: string;
@@ -15,9 +12,10 @@ export interface OutlineSymbol {
   children: OutlineSymbol[];
 }
 
-export function documentSymbols(kind: DocumentKind, text: string): OutlineSymbol[] {
+export function documentSymbols(analysis: DocumentAnalysis): OutlineSymbol[] {
+  const kind = analysis.kind;
   if (kind === 'mlproject') {
-    const model = parseMlproject(text);
+    const model = analysis.mlproject;
     return model.entryPoints.map((ep) => ({
       name: ep.name,
       detail: ep.command?.trim().split('\n')[0] ?? '',
@@ -35,9 +33,9 @@ export function documentSymbols(kind: DocumentKind, text: string): OutlineSymbol
     }));
   }
   if (kind === 'mlmodel') {
-    return parseMlmodel(text).flavors.map((f) => ({ name: f.name, detail: 'flavor', kind: 'module', span: f.span, selectionSpan: f.nameSpan, children: [] }));
+    return analysis.mlmodel.flavors.map((f) => ({ name: f.name, detail: 'flavor', kind: 'module', span: f.span, selectionSpan: f.nameSpan, children: [] }));
   }
-  const doc = parseForFeatures(text);
+  const doc = analysis.yaml;
   const root = resolve(doc.contents, doc);
   if (!isMap(root)) return [];
   return entries(root, doc)

@@ -2,7 +2,7 @@
 import { DiagnosticSink, span } from '../shared/diagnostics';
 import type { AnalysisDiagnostic, QuickFix, Span } from '../shared/diagnostics';
 import { describe, entries, entryMap, isMap, isNull, isScalar, isSeq, isString, nodeSpan, parseYaml, resolve, safeJson } from '../shared/yamlTree';
-import type { Entry, Node, YAMLMap, YamlDoc } from '../shared/yamlTree';
+import type { Entry, Node, ParsedYaml, YAMLMap, YamlDoc } from '../shared/yamlTree';
 import { parseJson } from '../shared/json';
 import { scalarOffsetMap } from '../shared/scalarOffsets';
 import { closest } from '../shared/suggest';
@@ -28,15 +28,16 @@ export interface MlmodelModel {
 
 const UTC_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?$/;
 
-export function parseMlmodel(text: string, options: MlmodelOptions = {}): MlmodelModel {
+/** `parsed` is the text's parse when the caller already has it (see DocumentAnalysis). */
+export function parseMlmodel(text: string, options: MlmodelOptions = {}, parsed?: ParsedYaml): MlmodelModel {
   const sink = new DiagnosticSink(text);
-  const model = buildModel(text, options, sink);
+  const model = buildModel(text, options, sink, parsed);
   sink.keepOnlySyntaxErrorsIfAny();
   return model;
 }
 
-function buildModel(text: string, options: MlmodelOptions, sink: DiagnosticSink): MlmodelModel {
-  const doc = parseYaml(text, sink);
+function buildModel(text: string, options: MlmodelOptions, sink: DiagnosticSink, parsed?: ParsedYaml): MlmodelModel {
+  const doc = parseYaml(text, sink, parsed);
   const model: MlmodelModel = { flavors: [], files: [], diagnostics: sink.items };
   const root = resolve(doc.contents, doc);
   if (isNull(root)) {

@@ -139,7 +139,8 @@ export class EntryPointAnalyzer {
     // After an unclosed '{' we cannot tell which parameters the user meant to use.
     const truncated = parsed.problems.some((p) => p.kind === 'unclosed-brace');
     for (const p of ep.parameters) {
-      if (!truncated && p.form !== 'invalid' && !used.has(p.name)) {
+      // A shared block merged in with `<<` need not be used by every entry point that merges it.
+      if (!truncated && p.form !== 'invalid' && !p.merged && !used.has(p.name)) {
         this.sink.hint('unused-parameter', `Parameter '${p.name}' is never used in the command: MLflow substitutes declared parameters only where '{${p.name}}' appears, so its value is dropped.`, p.nameSpan, { unnecessary: true });
       }
     }
@@ -158,6 +159,7 @@ export class EntryPointAnalyzer {
       nameSpan: entry.keySpan,
       span: span(entry.keySpan.start, Math.max(entry.keySpan.end, entry.valueSpan.end)),
     };
+    if (entry.merged) param.merged = true;
     if (isString(value)) {
       param.form = 'short';
       param.type = value.value;

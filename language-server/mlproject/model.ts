@@ -21,6 +21,11 @@ export interface MlprojectParameter {
   defaultSpan?: Span;
   /** From the name to the end of the declaration. */
   span: Span;
+  /**
+   * Brought in with a `<<` merge key (a parameter block shared by entry points): the spans are
+   * where the shared block is written, and other entry points may declare it the same way.
+   */
+  merged?: true;
 }
 
 export interface CommandPlaceholder {

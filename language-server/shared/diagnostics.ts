@@ -38,11 +38,23 @@ export function span(start: number, end: number): Span {
 /** More would only slow the editor down; the first ones are what the user needs to fix. */
 export const MAX_DIAGNOSTICS = 1000;
 
+/** Findings that mean MLflow's YAML loader cannot read the file at all. */
+const LOADER_FAILURES = new Set(['yaml-syntax', 'merge-not-mapping']);
+
 /** Collects diagnostics for one document. */
 export class DiagnosticSink {
   readonly items: AnalysisDiagnostic[] = [];
+  /** A mapping merged or aliased in several places is checked in each; report each finding once. */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly text: string) {}
+
+  private isRepeat(d: AnalysisDiagnostic): boolean {
+    const key = `${d.code}\u0000${d.span.start}\u0000${d.span.end}\u0000${d.message}`;
+    if (this.seen.has(key)) return true;
+    this.seen.add(key);
+    return false;
+  }
 
   add(code: string, severity: Severity, message: string, at: Span, extra: Pick<AnalysisDiagnostic, 'unnecessary' | 'fixes'> = {}): void {
     if (this.items.length >= MAX_DIAGNOSTICS) return;
@@ -52,7 +64,8 @@ export class DiagnosticSink {
     // Block nodes end after their line break; underline only the text.
     while (end > start && /\s/.test(this.text[end - 1])) end--;
     while (end > start && /\s/.test(this.text[start])) start++;
-    this.items.push({ code, severity, message, span: { start, end }, ...extra });
+    const d = { code, severity, message, span: { start, end }, ...extra };
+    if (!this.isRepeat(d)) this.items.push(d);
   }
 
   /**
@@ -62,14 +75,14 @@ export class DiagnosticSink {
   append(items: readonly AnalysisDiagnostic[]): void {
     for (const d of items) {
       if (this.items.length >= MAX_DIAGNOSTICS) return;
-      this.items.push(d);
+      if (!this.isRepeat(d)) this.items.push(d);
     }
   }
 
-  /** MLflow stops at a YAML syntax error, so further findings would only be noise. */
+  /** MLflow stops when its YAML loader fails, so further findings would only be noise. */
   keepOnlySyntaxErrorsIfAny(): void {
-    if (!this.items.some((d) => d.code === 'yaml-syntax')) return;
-    const kept = this.items.filter((d) => d.code === 'yaml-syntax' || d.code === 'yaml-warning' || d.code === 'duplicate-key');
+    if (!this.items.some((d) => LOADER_FAILURES.has(d.code))) return;
+    const kept = this.items.filter((d) => LOADER_FAILURES.has(d.code) || d.code === 'yaml-warning' || d.code === 'duplicate-key');
     this.items.splice(0, this.items.length, ...kept);
   }
 

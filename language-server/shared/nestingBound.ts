@@ -25,14 +25,9 @@ export function nestingSummary(text: string, start = 0, end = text.length): Nest
     let i = lineStart;
     while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
     if (i < lineEnd && text[i] !== '#') {
-      let inline = 0;
-      for (let j = i; j < lineEnd; j++) {
-        const c = text[j];
-        if (c === '[' || c === '{') flow++;
-        else if ((c === ']' || c === '}') && flow > 0) flow--;
-        else if ((c === '-' || c === '?' || c === ':') && (text[j + 1] === ' ' || j + 1 === lineEnd)) inline++;
-      }
-      bound = Math.max(bound, i - lineStart + 1 + inline + flow);
+      const line = lineNesting(text, i, lineEnd, flow);
+      flow = line.flow;
+      bound = Math.max(bound, i - lineStart + 1 + line.inline + flow);
     }
     lineStart = lineEnd + 1;
   }
@@ -48,4 +43,19 @@ export function combinedBound(pieces: Iterable<NestingSummary>): number {
     open += p.openAtEnd;
   }
   return max;
+}
+
+/**
+ * What one line adds to the nesting, from its first non-blank character `from` to `lineEnd`: the
+ * inline `- `/`? `/`: ` indicators, and the brackets open at its end given `flow` open before it.
+ */
+export function lineNesting(text: string, from: number, lineEnd: number, flow: number): { inline: number; flow: number } {
+  let inline = 0;
+  for (let j = from; j < lineEnd; j++) {
+    const c = text[j];
+    if (c === '[' || c === '{') flow++;
+    else if ((c === ']' || c === '}') && flow > 0) flow--;
+    else if ((c === '-' || c === '?' || c === ':') && (text[j + 1] === ' ' || j + 1 === lineEnd)) inline++;
+  }
+  return { inline, flow };
 }

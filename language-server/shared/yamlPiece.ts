@@ -23,9 +23,8 @@ export function parsePiece(text: string): YamlPiece | undefined {
   if (!isMap(root) || root.flow || root.items.length !== 1 || !selfContained(root)) return undefined;
   const pair = root.items[0] as Pair;
   const key = isScalar(pair.key) ? keyString(pair.key) : null;
-  // A merge key pulls entries into the mapping the piece is part of, so it must be read with the
-  // rest of it. yaml marks it with a symbol (which keyString renders as 'Symbol(<<)').
-  if (key === null || key === '<<' || typeof (pair.key as { value?: unknown }).value === 'symbol') return undefined;
+  // A merge key pulls entries into the mapping the piece is part of, so it must be read with the rest of it.
+  if (key === null || key === '<<') return undefined;
   return { doc, pair, key };
 }
 

@@ -4,9 +4,17 @@
 import { parseDocument, isAlias, isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { DiagnosticSink, span } from './diagnostics';
+import { parseYamlFast, YAML_OPTIONS } from './fastYaml';
+import { lineNesting } from './nestingBound';
 import type { Span } from './diagnostics';
 
 export type YamlDoc = Document.Parsed;
+
+/** A text's parse; `tooDeep` when it was refused for its nesting (the document is then empty). */
+export interface ParsedYaml {
+  doc: YamlDoc;
+  tooDeep: boolean;
+}
 
 export interface Entry {
   /** The key as PyYAML would compare it (scalar keys only; complex keys are null). */
@@ -18,6 +26,8 @@ export interface Entry {
   keySpan: Span;
   /** The value's span, or an empty span right after the key when the value is missing. */
   valueSpan: Span;
+  /** Brought in by a `<<` merge key: its spans are where the merged mapping is written. */
+  merged: boolean;
 }
 
 const MAX_DEPTH = 200;
@@ -30,14 +40,17 @@ const MAX_DEPTH = 200;
 export const MAX_NESTING = 256;
 
 /** Parses like PyYAML's safe_load would read it; too deeply nested text yields an empty document. */
-export function parseYamlSafely(text: string): { doc: YamlDoc; tooDeep: boolean } {
+export function parseYamlSafely(text: string): ParsedYaml {
   const tooDeep = nestingDepth(text) > MAX_NESTING;
   return { doc: parseYamlText(tooDeep ? '' : text), tooDeep };
 }
 
-/** The one place that sets the parser's options, so that parsing a piece of a file reads it the same way. */
+/**
+ * The one place that parses, so that a piece of a file reads the same way as the whole: the fast
+ * reader for the plain YAML it knows (it builds the same nodes), the yaml library for the rest.
+ */
 export function parseYamlText(text: string): YamlDoc {
-  return parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
+  return parseYamlFast(text) ?? parseDocument(text, YAML_OPTIONS);
 }
 
 /** An upper bound of the nesting depth: indentation levels + inline `- ` items + flow brackets. */
@@ -55,22 +68,18 @@ export function nestingDepth(text: string): number {
       const indent = i - lineStart;
       while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
       indents.push(indent);
-      let inline = 0;
-      for (let j = i; j < lineEnd; j++) {
-        const c = text[j];
-        if (c === '[' || c === '{') flow++;
-        else if ((c === ']' || c === '}') && flow > 0) flow--;
-        else if ((c === '-' || c === '?' || c === ':') && (text[j + 1] === ' ' || j + 1 === lineEnd)) inline++;
-      }
-      max = Math.max(max, indents.length + inline + flow);
+      const line = lineNesting(text, i, lineEnd, flow);
+      flow = line.flow;
+      max = Math.max(max, indents.length + line.inline + flow);
     }
     lineStart = lineEnd + 1;
   }
   return max;
 }
 
-export function parseYaml(text: string, sink: DiagnosticSink): YamlDoc {
-  const { doc, tooDeep } = parseYamlSafely(text);
+/** Parses `text` (or takes its parse, when the caller already has it) and reports what PyYAML would refuse. */
+export function parseYaml(text: string, sink: DiagnosticSink, parsed: ParsedYaml = parseYamlSafely(text)): YamlDoc {
+  const { doc, tooDeep } = parsed;
   if (tooDeep) {
     sink.error('yaml-syntax', `YAML nested more than ${MAX_NESTING} levels deep: not analysed; MLflow's YAML loader fails on it (RecursionError).`, span(0, Math.min(text.length, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))));
   }
@@ -85,6 +94,7 @@ export function parseYaml(text: string, sink: DiagnosticSink): YamlDoc {
     else sink.warning('yaml-warning', `${firstLine(w.message)}.`, widen(text, start, end));
   }
   reportDuplicateKeys(doc.contents, sink);
+  reportBadMerges(doc.contents, doc, sink);
   return doc;
 }
 
@@ -149,30 +159,72 @@ export function safeJson(node: Node): string | undefined {
   }
 }
 
-/** The key as PyYAML compares it: scalar keys by their value, anything else is null. */
+/** The key as PyYAML compares it: scalar keys by their value, anything else is null. Merge keys are '<<'. */
 export function keyString(key: unknown): string | null {
-  if (isScalar(key)) return key.value === null ? 'null' : String(key.value);
+  if (isScalar(key)) return key.value === null ? 'null' : isMergeKey(key) ? '<<' : String(key.value);
   return null;
 }
 
-/** Entries of a mapping in source order, with `<<` merge keys expanded before the map's own keys. */
+/** A plain `<<` key: YAML 1.1's merge key, which yaml marks with a symbol value (a quoted '<<' is an ordinary key). */
+export function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol';
+}
+
+/**
+ * Entries of a mapping as PyYAML's safe_load builds it (SafeConstructor.flatten_mapping): the
+ * entries merged by `<<` keys come first, in the order of the `<<` keys, a list's mappings last to
+ * first (so that the first one listed wins), then the mapping's own entries, which win over merged
+ * ones. Merged entries keep the spans of where they are written and are marked `merged`. What
+ * PyYAML refuses to merge is skipped here and reported by reportBadMerges.
+ */
 export function entries(map: YAMLMap, doc: YamlDoc, depth = 0): Entry[] {
-  const out: Entry[] = [];
+  const merged: Entry[] = [];
+  const own: Entry[] = [];
   for (const pair of map.items) {
     const keyNode = (pair.key ?? null) as Node | null;
-    const key = keyString(keyNode);
-    const keySpan = nodeSpan(keyNode, span(0, 0));
     const rawValue = (pair.value ?? null) as Node | null;
     const value = resolve(rawValue, doc);
-    if (key === '<<' && depth < 8) {
-      const sources = isSeq(value) ? value.items.map((i) => resolve(i, doc)) : [value];
-      for (const source of sources) if (isMap(source)) out.unshift(...entries(source, doc, depth + 1));
+    if (isMergeKey(keyNode)) {
+      if (depth >= 8) continue; // only a recursive alias gets this deep
+      const sources = isMap(value) ? [value] : isSeq(value) ? value.items.map((i) => resolve(i, doc)).reverse() : [];
+      for (const source of sources) if (isMap(source)) for (const e of entries(source, doc, depth + 1)) merged.push({ ...e, merged: true });
       continue;
     }
+    const keySpan = nodeSpan(keyNode, span(0, 0));
     const valueSpan = rawValue?.range ? span(rawValue.range[0], rawValue.range[1]) : span(keySpan.end, keySpan.end);
-    out.push({ key, keyNode, value, pair, keySpan, valueSpan });
+    own.push({ key: keyString(keyNode), keyNode, value, pair, keySpan, valueSpan, merged: false });
   }
-  return out;
+  return merged.length ? [...merged, ...own] : own;
+}
+
+/**
+ * PyYAML fails to load a file whose `<<` merges anything but a mapping or a list of mappings
+ * (ConstructorError), so MLflow cannot read it at all.
+ */
+export function reportBadMerges(root: unknown, doc: YamlDoc, sink: DiagnosticSink): void {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 0 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (depth > MAX_DEPTH) continue;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        stack.push({ node: pair.key, depth: depth + 1 }, { node: pair.value, depth: depth + 1 });
+        if (!isMergeKey(pair.key)) continue;
+        const value = resolve(pair.value, doc);
+        const at = nodeSpan((pair.value ?? pair.key) as Node);
+        if (isSeq(value)) {
+          for (const item of value.items) {
+            const source = resolve(item, doc);
+            if (!isMap(source)) sink.error('merge-not-mapping', `'<<' merges mappings only, not ${describe(source)}: MLflow's YAML loader fails ("expected a mapping for merging"), so the file cannot be read.`, nodeSpan(item as Node, at));
+          }
+        } else if (!isMap(value)) {
+          sink.error('merge-not-mapping', `'<<' merges a mapping or a list of mappings, not ${describe(value)}: MLflow's YAML loader fails ("expected a mapping or list of mappings for merging"), so the file cannot be read.`, isNull(value) ? nodeSpan(pair.key as Node) : at);
+        }
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+    }
+  }
 }
 
 /** Entries keyed by name, the last duplicate winning as in PyYAML. */

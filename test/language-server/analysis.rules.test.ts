@@ -47,3 +47,26 @@ for (const file of files) {
     assert.equal(unmatched.length, 0, `unexpected diagnostics:\n${describeDiagnostics(text, unmatched)}`);
   });
 }
+
+test('severities follow what MLflow does: ignored keys warn, unknown types warn, unused parameters hint, crashes are errors', () => {
+  const expected: Record<string, string> = {
+    'yaml-syntax': 'error', 'duplicate-key': 'warning', 'multiple-env-fields': 'error', 'docker-env-missing-image': 'error',
+    'docker-volumes-invalid': 'error', 'docker-environment-invalid': 'error', 'env-file-not-found': 'error', 'missing-command': 'error',
+    'parameters-null': 'error', 'bare-scalar-parameter': 'error', 'unknown-parameter-type': 'warning', 'default-type-mismatch': 'warning',
+    'undeclared-placeholder': 'error', 'unused-parameter': 'hint', 'unbalanced-brace': 'error', 'python-env-unknown-key': 'error',
+    'python-version-not-string': 'error', 'missing-flavors': 'error', 'missing-loader-module': 'error', 'utc-time-format': 'warning',
+    'signature-invalid-json': 'error', 'model-file-not-found': 'error', 'input-example-invalid': 'error', 'merge-not-mapping': 'error',
+  };
+  const seen = new Set<string>();
+  for (const file of files) {
+    const kind = basename(dirname(file)) as DocumentKind;
+    const text = readFileSync(file, 'utf8');
+    for (const d of analyzeDocument(kind, text, (p) => expectations(text).files.includes(p))) {
+      if (kind === 'mlproject' && d.code === 'unknown-key') assert.equal(d.severity, 'warning', 'MLflow ignores unknown MLproject keys');
+      if (!(d.code in expected)) continue;
+      seen.add(d.code);
+      assert.equal(d.severity, expected[d.code], `${d.code} in ${relative(FIXTURES, file)}`);
+    }
+  }
+  assert.deepEqual([...seen].sort(), Object.keys(expected).sort(), 'every rule named here has a fixture');
+});

@@ -3,7 +3,7 @@
 // inside the document, and the run must finish (no hang). Set FUZZ_SEED to replay a run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeDocument } from '../../language-server/documents';
+import { analyzeDocument, DocumentAnalysis } from '../../language-server/documents';
 import type { DocumentKind } from '../../language-server/documents';
 import { parseMlproject } from '../../language-server/mlproject/parse';
 import { complete } from '../../language-server/features/completion';
@@ -34,21 +34,22 @@ function checkSymbols(text: string, symbols: OutlineSymbol[]): void {
 
 /** Runs the editor features at a few offsets; every result must stay inside the document. */
 function exerciseFeatures(kind: DocumentKind, text: string, rand: () => number): void {
-  checkSymbols(text, documentSymbols(kind, text));
+  const analysis = new DocumentAnalysis(kind, text);
+  checkSymbols(text, documentSymbols(analysis));
   for (let i = 0; i < 3; i++) {
     const offset = Math.floor(rand() * (text.length + 1));
-    for (const item of complete(kind, text, offset)) inside(text, item.replace, 'completion');
-    const h = hover(kind, text, offset);
+    for (const item of complete(analysis, offset)) inside(text, item.replace, 'completion');
+    const h = hover(analysis, offset);
     if (h) inside(text, h.span, 'hover');
-    const d = definition(kind, text, offset);
+    const d = definition(analysis, offset);
     if (d) {
       inside(text, d.origin, 'definition origin');
       if (d.kind === 'span') inside(text, d.span, 'definition');
     }
-    const p = prepareRename(kind, text, offset);
+    const p = prepareRename(analysis, offset);
     if (p) {
       inside(text, p.span, 'prepareRename');
-      const edits = rename(kind, text, offset, 'renamed_param');
+      const edits = rename(analysis, offset, 'renamed_param');
       if (typeof edits !== 'string') for (const e of edits) inside(text, e.span, 'rename edit');
     }
   }
@@ -71,7 +72,7 @@ for (const kind of KINDS) {
           const model = parseMlproject(text);
           for (const ep of model.entryPoints) for (const ph of ep.placeholders) inside(text, ph.nameSpan, 'placeholder');
         }
-        // The features re-parse the document; a fifth of the documents is enough to cover them.
+        // Each feature runs at three offsets; a fifth of the documents is enough to cover them.
         if (i % 5 === 0) exerciseFeatures(kind, text, rand);
       } catch (e) {
         assert.fail(`document #${i} (FUZZ_SEED=${SEED}) failed: ${(e as Error).stack}\n---\n${text}\n---`);

@@ -217,7 +217,23 @@ test('the document analyzer gives what analyzeDocument gives, for every kind of 
   const all = corpus();
   for (const kind of Object.keys(all) as DocumentKind[]) {
     const analyzer = new DocumentAnalyzer();
-    for (const text of all[kind]) assert.deepEqual(analyzer.analyze(kind, text, () => true), analyzeDocument(kind, text, () => true));
+    for (const text of all[kind]) {
+      assert.deepEqual(analyzer.analyze(kind, text, () => true), analyzeDocument(kind, text, () => true));
+      // As the server does after publishing: from then on MLprojects are analysed from pieces.
+      analyzer.prepare();
+    }
+  }
+});
+
+test('the document analyzer reads the first version whole, then edits from the pieces prepared after it', () => {
+  const r = seededRandom(SEED + 5);
+  const analyzer = new DocumentAnalyzer();
+  let first = true;
+  for (const text of session(r, realisticMlproject(r, 20), 30)) {
+    assert.deepEqual(analyzer.analyze('mlproject', text, () => true), analyzeDocument('mlproject', text, () => true));
+    assert.equal(analyzer.needsPreparation, first);
+    if (first) analyzer.prepare();
+    first = false;
   }
 });
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import type { Diagnostic, InitializeResult, MessageConnection } from 'vscode-languageserver/node';
 import { walkFiles } from './helpers';
 
@@ -26,9 +26,14 @@ export class TestClient {
   private exited = false;
   readonly usesBundle: boolean;
 
-  private constructor(readonly proc: ChildProcessWithoutNullStreams) {
+  private constructor(
+    readonly proc: ChildProcessWithoutNullStreams,
+    ipc: boolean,
+  ) {
     this.usesBundle = proc.spawnargs.includes(BUNDLE);
-    this.connection = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    this.connection = ipc
+      ? createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc))
+      : createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
       const list = this.diagnostics.get(p.uri) ?? [];
       list.push({ version: p.version, diagnostics: p.diagnostics });
@@ -46,9 +51,12 @@ export class TestClient {
     this.connection.listen();
   }
 
-  static async start(): Promise<TestClient> {
-    const args = bundleIsFresh() ? [BUNDLE, '--stdio'] : ['--import', 'tsx', SOURCE, '--stdio'];
-    const client = new TestClient(spawn(process.execPath, args, { cwd: ROOT, stdio: 'pipe' }));
+  /** Over stdio, or over a Node IPC channel as the extension's LanguageClient (TransportKind.ipc) starts it. */
+  static async start(transport: 'stdio' | 'ipc' = 'stdio'): Promise<TestClient> {
+    const flag = transport === 'ipc' ? '--node-ipc' : '--stdio';
+    const args = bundleIsFresh() ? [BUNDLE, flag] : ['--import', 'tsx', SOURCE, flag];
+    const stdio = transport === 'ipc' ? ['pipe', 'pipe', 'pipe', 'ipc'] : 'pipe';
+    const client = new TestClient(spawn(process.execPath, args, { cwd: ROOT, stdio: stdio as 'pipe' }), transport === 'ipc');
     client.initializeResult = await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
     await client.connection.sendNotification('initialized', {});
     return client;

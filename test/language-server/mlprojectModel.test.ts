@@ -8,7 +8,9 @@ import { parseMlproject } from '../../language-server/mlproject/parse';
 import { parseFormatString } from '../../language-server/mlproject/formatString';
 import { complete } from '../../language-server/features/completion';
 import { hover } from '../../language-server/features/hover';
-import { analyzeDocument } from '../../language-server/documents';
+import { rename } from '../../language-server/features/navigation';
+import { IncrementalMlproject } from '../../language-server/mlproject/incremental';
+import { analyzeDocument, DocumentAnalysis, DocumentAnalyzer } from '../../language-server/documents';
 import { FIXTURES } from './helpers';
 
 const valid = (rel: string): string => readFileSync(join(FIXTURES, 'valid', rel), 'utf8');
@@ -77,11 +79,11 @@ test("the command parser mirrors Python's str.format", () => {
 
 test('completion and hover work on text that does not parse yet', () => {
   const text = 'name: x\nentry_points:\n  main:\n    parameters:\n      alpha: [\n    com';
-  const items = complete('mlproject', text, text.length);
+  const items = complete(new DocumentAnalysis('mlproject', text), text.length);
   assert.deepEqual(items.map((i) => i.label), ['command']);
-  assert.equal(hover('mlproject', text, 2)?.markdown.startsWith('**name**'), true);
+  assert.equal(hover(new DocumentAnalysis('mlproject', text), 2)?.markdown.startsWith('**name**'), true);
   const model = 'flavors:\n  py';
-  assert.ok(complete('mlmodel', model, model.length).some((i) => i.label === 'python_function'));
+  assert.ok(complete(new DocumentAnalysis('mlmodel', model), model.length).some((i) => i.label === 'python_function'));
 });
 
 test('documents nested too deeply for the YAML parser are refused, not crashed on', () => {
@@ -90,6 +92,72 @@ test('documents nested too deeply for the YAML parser are refused, not crashed o
       const codes = analyzeDocument('mlproject', text).map((d) => d.code);
       assert.deepEqual(codes, ['yaml-syntax']);
     }
-    assert.deepEqual(complete('mlproject', text, text.length), []);
+    assert.deepEqual(complete(new DocumentAnalysis('mlproject', text), text.length), []);
   }
+});
+
+test('YAML merge keys: parameter blocks shared between entry points, read as PyYAML reads them', () => {
+  const text = valid('shared_parameters/MLproject');
+  const model = parseMlproject(text, { fileExists: () => true });
+  const [prepare, train, evaluate] = model.entryPoints;
+  // Merged entries come first, then the mapping's own; an explicit key wins over a merged one.
+  assert.deepEqual(train.parameters.map((p) => p.name), ['data_path', 'test_size', 'max_depth', 'learning_rate']);
+  assert.deepEqual(evaluate.parameters.map((p) => `${p.name}=${p.defaultText}`), ['data_path=data/churn.csv', 'test_size=0.3', 'model_uri=null']);
+  assert.equal(train.parameters[0].merged, true);
+  assert.equal(prepare.parameters[0].merged, undefined);
+  // A merged parameter keeps the span of its declaration in the shared block.
+  assert.deepEqual(train.parameters[0].nameSpan, prepare.parameters[0].nameSpan);
+  // The incremental analysis reads merges with the whole file.
+  const incremental = new IncrementalMlproject();
+  assert.deepEqual(incremental.analyze(text, { fileExists: () => true }), model);
+  assert.equal(incremental.lastRun, 'whole file');
+});
+
+test('YAML merge keys: the first mapping of a merged list wins, as in PyYAML', () => {
+  const text = [
+    'x-a: &a {alpha: {type: int, default: 1}}',
+    'x-b: &b {alpha: {type: float, default: 2.5}, beta: {type: float, default: 0.5}}',
+    'entry_points:',
+    '  main:',
+    '    parameters:',
+    '      <<: [*a, *b]',
+    '    command: python train.py {alpha} {beta}',
+  ].join('\n');
+  const model = parseMlproject(text);
+  assert.deepEqual(model.entryPoints[0].parameters.map((p) => `${p.name}:${p.type}=${p.defaultText}`), ['beta:float=0.5', 'alpha:int=1']);
+  assert.deepEqual(model.diagnostics.map((d) => d.code), ['unknown-key', 'unknown-key']);
+});
+
+test('YAML merge keys: renaming a shared parameter renames its placeholders in every entry point that merges it', () => {
+  const text = valid('shared_parameters/MLproject');
+  const analysis = new DocumentAnalysis('mlproject', text);
+  const at = text.indexOf('{data_path}', text.indexOf('train:')) + 1;
+  const edits = rename(analysis, at, 'dataset');
+  assert.ok(Array.isArray(edits));
+  const renamed = edits.sort((a, b) => b.span.start - a.span.start).reduce((t, e) => t.slice(0, e.span.start) + e.newText + t.slice(e.span.end), text);
+  assert.equal(renamed.match(/\{dataset\}/g)?.length, 3);
+  assert.ok(!renamed.includes('data_path'));
+  assert.deepEqual(analyzeDocument('mlproject', renamed, () => true), []);
+  // Hover on a merged parameter shows the shared declaration.
+  assert.match(hover(analysis, at)!.markdown, /type `path`[\s\S]*Default: `data\/churn.csv`/);
+});
+
+test('the features read the analysis the diagnostics were computed from, once per version', () => {
+  const analyzer = new DocumentAnalyzer();
+  const v1 = valid('hyperparam/MLproject');
+  const first = analyzer.analysis('mlproject', v1, () => true);
+  const diagnostics = first.diagnostics;
+  const model = first.mlproject;
+  // Hover, completion and the rest ask for the same version: same analysis, same model, no new parse.
+  const again = analyzer.analysis('mlproject', v1, () => true);
+  assert.equal(again, first);
+  assert.equal(again.mlproject, model);
+  assert.equal(again.diagnostics, diagnostics);
+  // An edit makes a new analysis, whose model the features then read.
+  const v2 = v1.replace('epochs: {type: int, default: 32}', 'epochs: {type: float, default: 32.5}');
+  const second = analyzer.analysis('mlproject', v2, () => true);
+  assert.notEqual(second, first);
+  const at = v2.indexOf('{epochs}') + 1;
+  assert.match(hover(second, at)!.markdown, /type `float`[\s\S]*Default: `32.5`/);
+  assert.match(hover(first, v1.indexOf('{epochs}') + 1)!.markdown, /type `int`/);
 });

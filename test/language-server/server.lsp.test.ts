@@ -133,6 +133,28 @@ describe('language server over JSON-RPC', () => {
     assert.match((onKey.contents as { value: string }).value, /virtualenv/);
   });
 
+  test('hover and completion follow the document edits (they read the analysis of its current version)', async () => {
+    const uri = 'untitled:edited/MLproject';
+    const v1 = 'name: x\nentry_points:\n  main:\n    parameters:\n      alpha: {type: float, default: 0.5}\n    command: "python train.py {alpha}"\n';
+    await client.open(uri, v1, 'mlproject', 1);
+    await client.diagnosticsFor(uri, 1);
+    const hoverAlpha = async (text: string): Promise<string> =>
+      ((await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(text, '{alpha}', 1) })).contents as { value: string }).value;
+    assert.match(await hoverAlpha(v1), /type `float`[\s\S]*Default: `0.5`/);
+    // didChange: the type and default change, and a line above moves everything down.
+    const v2 = v1.replace('name: x\n', 'name: x\n# tuned\n').replace('{type: float, default: 0.5}', '{type: int, default: 3}');
+    await client.change(uri, v2, 2);
+    await client.diagnosticsFor(uri, 2);
+    assert.match(await hoverAlpha(v2), /type `int`[\s\S]*Default: `3`/);
+    // A parameter declared by the edit is offered inside a placeholder right away.
+    const v3 = v2.replace('      alpha:', '      beta: string\n      alpha:').replace('{alpha}"', '{alpha} {"');
+    await client.change(uri, v3, 3);
+    await client.diagnosticsFor(uri, 3);
+    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: at(v3, '{"', 1) });
+    assert.deepEqual(items.map((i) => i.label).sort(), ['alpha', 'beta']);
+    await client.close(uri);
+  });
+
   test('definition goes from a placeholder to its declaration and from an env path to the file', async () => {
     const links = await client.request<LocationLink[]>('textDocument/definition', { textDocument: { uri: projectUri }, position: at(PROJECT, '{l1_ratio}', 3) });
     assert.equal(links.length, 1);
@@ -231,4 +253,19 @@ describe('language server over JSON-RPC', () => {
     assert.equal(textOf(text, d.range), '"dooble"');
     await client.close(uri);
   });
+});
+
+test('the server also speaks over a Node IPC channel, as the extension starts it', async () => {
+  const client = await TestClient.start('ipc');
+  try {
+    assert.equal(client.initializeResult.capabilities.hoverProvider, true);
+    const uri = 'untitled:ipc/MLproject';
+    await client.open(uri, PROJECT, 'mlproject', 1);
+    const [d] = await client.diagnosticsFor(uri, 1);
+    assert.equal(d.code, 'undeclared-placeholder');
+    assert.equal(textOf(PROJECT, d.range), 'max_iter');
+    assert.deepEqual(client.errors, []);
+  } finally {
+    await client.stop();
+  }
 });
