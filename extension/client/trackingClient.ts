@@ -1,6 +1,8 @@
 // The one interface every view and command talks to. Two implementations: InProcessClient (this window owns
 // the store) and RestClient (another window owns it, or a remote MLflow server). Nothing here imports vscode.
-import type { Experiment, FileInfo, MetricSummary, Page, RegistryAuditEntry, Run, ViewType } from '../tracking/rest/types';
+import type {
+  Experiment, FileInfo, GetMetricSeriesResponse, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, SeriesAxis, ViewType,
+} from '../tracking/rest/types';
 import type { ModelVersion, RegisteredModel } from './registryTypes';
 
 export interface RunQuery {
@@ -24,6 +26,17 @@ export interface StepRange {
   minStep: number;
   maxStep: number;
 }
+
+/** A chart's request for one metric's line: x range (steps, or epoch ms on the time axis) and bucket count. */
+export interface SeriesQuery {
+  axis: SeriesAxis;
+  from?: number;
+  to?: number;
+  buckets: number;
+}
+
+/** A metric downsampled by the store from its block summaries (GetMetricSeriesResponse: finite points only). */
+export type MetricSeries = GetMetricSeriesResponse;
 
 export interface ExperimentQuery {
   viewType: ViewType;
@@ -60,6 +73,12 @@ export interface TrackingClient {
    * fetch the whole history (MLflow's REST API has no step-range read), so callers keep what they fetched.
    */
   readonly rangedMetricReads: boolean;
+  /**
+   * One metric's line for a chart, downsampled where the points are (every bucket's extremes kept), so only
+   * about 4 points per bucket travel. Undefined when the server cannot (a plain MLflow server): callers then
+   * read the points themselves.
+   */
+  metricSeries(runId: string, key: string, query: SeriesQuery): Promise<MetricSeries | undefined>;
 
   /** Direct children of `path` (the run's artifact root when empty), paths relative to that root. */
   listArtifacts(runId: string, path?: string): Promise<FileInfo[]>;
@@ -96,6 +115,22 @@ export interface RegistryClient {
    * server has no such route: that surfaces as ENDPOINT_NOT_FOUND.
    */
   audit(name: string, maxResults: number): Promise<RegistryAuditEntry[]>;
+}
+
+export function page<T>(items: T[] | undefined, token: string | undefined): Page<T> {
+  return token ? { items: items ?? [], next_page_token: token } : { items: items ?? [] };
+}
+
+/** A runs query in the REST contract's words, the same for the store and for runs/search. */
+export function searchRunsRequest(q: RunQuery): SearchRunsRequest {
+  return {
+    experiment_ids: q.experimentIds,
+    filter: q.filter,
+    run_view_type: q.viewType,
+    max_results: q.maxResults,
+    order_by: q.orderBy,
+    page_token: q.pageToken,
+  };
 }
 
 /** MLflow filter strings quote with single quotes; a value holding one is quoted with double quotes. */
