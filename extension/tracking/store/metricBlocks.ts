@@ -1,8 +1,10 @@
 // Per-block summaries of metric histories, kept on ingest so that a chart of millions of points is drawn from a
-// few thousand rows instead of a scan. A block is an aligned step range: at level L (1..4) block b holds steps
-// [b·16^L, (b+1)·16^L). Aligned step ranges (not point counts) keep a block's identity fixed when steps arrive
-// out of order, so one upsert per touched block per batch keeps the table current, and the four levels nest:
-// any step range is covered exactly by whole blocks of some levels plus a few raw points at its ends.
+// few thousand rows instead of a scan. A block is an aligned step range: at level L (1..5) block b holds the
+// 4^(L+1) steps from b·4^(L+1), so blocks of 16, 64, 256, 1024 and 4096 steps. Aligned step ranges (not point counts) keep
+// a block's identity fixed when steps arrive out of order, so one upsert per touched block per batch keeps the
+// table current; the levels nest, so any step range is covered exactly by whole blocks of some levels plus a
+// few raw points at its ends; and a factor of 4 between levels means a chart bucket is drawn from 1 to 4 blocks
+// (more only past 16,384 steps a bucket). Each level costs about one upsert per key per batch, hence only five.
 //
 // A block records how many points it holds (NaN and ±Infinity included) and, over its finite points only — the
 // ones a chart can plot —, the first and last (by step, timestamp, value), the minimum and maximum (ties to the
@@ -11,10 +13,10 @@
 // exactly the same rows.
 import type { Sqlite } from './sqlite';
 
-export const BLOCK_LEVELS = [1, 2, 3, 4] as const;
-export const TOP_LEVEL = 4;
+export const BLOCK_LEVELS = [1, 2, 3, 4, 5] as const;
+export const TOP_LEVEL = 5;
 /** Steps per block at `level` (0 = one step: raw points). */
-export const blockSize = (level: number): number => 16 ** level;
+export const blockSize = (level: number): number => (level === 0 ? 1 : 4 ** (level + 1));
 const SIZES = BLOCK_LEVELS.map(blockSize);
 
 /** One summary: a block, a bucket of blocks, or a single point. Fields past `count` are meaningless while finite = 0. */
@@ -66,6 +68,34 @@ export class BlockAcc {
     this.fold(o.firstStep, o.firstTs, o.firstValue, o.lastStep, o.lastTs, o.lastValue, o.minStep, o.minTs, o.minValue, o.maxStep, o.maxTs, o.maxValue, o.minTime, o.maxTime);
   }
 
+  /** Merges a row of BLOCK_COLUMNS (from `at`) without building a summary for it. */
+  mergeRow(row: ArrayLike<unknown>, at = 0): void {
+    const finite = row[at + 1] as number;
+    this.count += row[at] as number;
+    if (finite === 0) return;
+    const r = row as ArrayLike<number>;
+    if (this.finite === 0) {
+      this.finite = finite;
+      this.firstStep = r[at + 2];
+      this.firstTs = r[at + 3];
+      this.firstValue = r[at + 4];
+      this.lastStep = r[at + 5];
+      this.lastTs = r[at + 6];
+      this.lastValue = r[at + 7];
+      this.minStep = r[at + 8];
+      this.minTs = r[at + 9];
+      this.minValue = r[at + 10];
+      this.maxStep = r[at + 11];
+      this.maxTs = r[at + 12];
+      this.maxValue = r[at + 13];
+      this.minTime = r[at + 14];
+      this.maxTime = r[at + 15];
+      return;
+    }
+    this.finite += finite;
+    this.fold(r[at + 2], r[at + 3], r[at + 4], r[at + 5], r[at + 6], r[at + 7], r[at + 8], r[at + 9], r[at + 10], r[at + 11], r[at + 12], r[at + 13], r[at + 14], r[at + 15]);
+  }
+
   private fold(
     fs: number, ft: number, fv: number, ls: number, lt: number, lv: number,
     ns: number, nt: number, nv: number, xs: number, xt: number, xv: number, t0: number, t1: number,
@@ -97,30 +127,6 @@ export class BlockAcc {
 
 export const BLOCK_COLUMNS =
   'count, finite, first_step, first_ts, first_value, last_step, last_ts, last_value, min_step, min_ts, min_value, max_step, max_ts, max_value, min_time, max_time';
-
-/** A row of BLOCK_COLUMNS (after any leading columns) as a summary. */
-export function accFromRow(row: ArrayLike<unknown>, at = 0): BlockAcc {
-  const a = new BlockAcc();
-  a.count = row[at] as number;
-  a.finite = row[at + 1] as number;
-  if (a.finite > 0) {
-    a.firstStep = row[at + 2] as number;
-    a.firstTs = row[at + 3] as number;
-    a.firstValue = row[at + 4] as number;
-    a.lastStep = row[at + 5] as number;
-    a.lastTs = row[at + 6] as number;
-    a.lastValue = row[at + 7] as number;
-    a.minStep = row[at + 8] as number;
-    a.minTs = row[at + 9] as number;
-    a.minValue = row[at + 10] as number;
-    a.maxStep = row[at + 11] as number;
-    a.maxTs = row[at + 12] as number;
-    a.maxValue = row[at + 13] as number;
-    a.minTime = row[at + 14] as number;
-    a.maxTime = row[at + 15] as number;
-  }
-  return a;
-}
 
 // The merge above, in SQL: SET expressions all see the old row, so each CASE compares old against excluded.
 const NEW_FIRST = 'excluded.finite > 0 AND (finite = 0 OR (excluded.first_step, excluded.first_ts, excluded.first_value) < (first_step, first_ts, first_value))';

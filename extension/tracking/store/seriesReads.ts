@@ -6,8 +6,9 @@
 // lies in exactly one bucket, so a bucket's first, minimum, maximum and last point are those of its blocks:
 // exact, though read from summaries. The range's ends, which cut blocks, are covered by finer levels and, at
 // last, by at most 15 raw steps on each side. A range holding few points is answered with all of them.
+// Buckets narrower than the finest block (16 steps) are answered from the raw points.
 import type { GetMetricSeriesResponse, SeriesAxis } from '../rest/types';
-import { accFromRow, BLOCK_COLUMNS, BlockAcc, blockSize, TOP_LEVEL } from './metricBlocks';
+import { BLOCK_COLUMNS, BlockAcc, blockSize, TOP_LEVEL } from './metricBlocks';
 import type { Sqlite } from './sqlite';
 
 /** One metric's points, columnar, in step order (then timestamp, value); NaN stays NaN. */
@@ -61,16 +62,17 @@ export function readMetricPointsColumnar(db: Sqlite, runId: number, keyId: numbe
   return out;
 }
 
-/** Points of a step range as single-point summaries, in step order. */
-function visitRaw(db: Sqlite, runId: number, keyId: number, lo: number, hi: number, visit: (start: number, a: BlockAcc) => void): void {
+/** Where covered pieces go: the summary that a piece starting at `start` merges into. */
+type Sink = (start: number) => BlockAcc;
+
+/** Points of a step range, each merged into its sink. */
+function visitRaw(db: Sqlite, runId: number, keyId: number, lo: number, hi: number, sink: Sink): void {
   const stmt = db.statement('SELECT step, timestamp, value, is_nan FROM metrics WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ?');
   try {
     stmt.bind([runId, keyId, lo, hi]);
     while (stmt.step()) {
       const [step, ts, value, isNan] = stmt.get() as number[];
-      const a = new BlockAcc();
-      a.add(step, ts, isNan ? NaN : value);
-      visit(step, a);
+      sink(step).add(step, ts, isNan ? NaN : value);
     }
   } finally {
     stmt.reset();
@@ -78,25 +80,25 @@ function visitRaw(db: Sqlite, runId: number, keyId: number, lo: number, hi: numb
 }
 
 /** Covers steps [lo, hi] exactly with whole blocks of `level` and below, in step order. */
-function cover(db: Sqlite, runId: number, keyId: number, lo: number, hi: number, level: number, visit: (start: number, a: BlockAcc) => void): void {
+function cover(db: Sqlite, runId: number, keyId: number, lo: number, hi: number, level: number, sink: Sink): void {
   if (lo > hi) return;
-  if (level === 0) return visitRaw(db, runId, keyId, lo, hi, visit);
+  if (level === 0) return visitRaw(db, runId, keyId, lo, hi, sink);
   const size = blockSize(level);
   const first = Math.ceil(lo / size);
   const last = Math.floor((hi + 1) / size) - 1;
-  if (first > last) return cover(db, runId, keyId, lo, hi, level - 1, visit);
-  cover(db, runId, keyId, lo, first * size - 1, level - 1, visit);
+  if (first > last) return cover(db, runId, keyId, lo, hi, level - 1, sink);
+  cover(db, runId, keyId, lo, first * size - 1, level - 1, sink);
   const stmt = db.statement(`SELECT block, ${BLOCK_COLUMNS} FROM metric_blocks WHERE run_id = ? AND key_id = ? AND level = ? AND block BETWEEN ? AND ?`);
   try {
     stmt.bind([runId, keyId, level, first, last]);
     while (stmt.step()) {
       const row = stmt.get();
-      visit((row[0] as number) * size, accFromRow(row, 1));
+      sink((row[0] as number) * size).mergeRow(row, 1);
     }
   } finally {
     stmt.reset();
   }
-  cover(db, runId, keyId, (last + 1) * size, hi, level - 1, visit);
+  cover(db, runId, keyId, (last + 1) * size, hi, level - 1, sink);
 }
 
 type Extent = NonNullable<GetMetricSeriesResponse['extent']>;
@@ -231,36 +233,23 @@ export function planBuckets(minStep: number, maxStep: number, w: number): { leve
 function downsample(db: Sqlite, runId: number, keyId: number, minStep: number, maxStep: number, w: number, out: SeriesOut): boolean {
   const { level, bucketOf } = planBuckets(minStep, maxStep, w);
   const buckets: (BlockAcc | undefined)[] = new Array(w);
+  const sink: Sink = (start) => (buckets[bucketOf(start)] ??= new BlockAcc());
   let finite = 0;
-  const bucket = (start: number, a: BlockAcc): void => {
-    const i = bucketOf(start);
-    const b = buckets[i];
-    if (b) b.merge(a);
-    else buckets[i] = a;
-  };
   let raw: ColumnarPoints | undefined;
   if (level === 0) {
     // Buckets narrower than the finest block: the points themselves are few enough to read.
     raw = readMetricPointsColumnar(db, runId, keyId, { minStep, maxStep });
     for (let i = 0; i < raw.value.length; i++) if (Number.isFinite(raw.value[i])) finite++;
-    if (finite > RAW_PER_BUCKET * w) {
-      for (let i = 0; i < raw.value.length; i++) {
-        const a = new BlockAcc();
-        a.add(raw.step[i], raw.timestamp[i], raw.value[i]);
-        if (a.finite) bucket(raw.step[i], a);
-      }
-    }
+    if (finite > RAW_PER_BUCKET * w) for (let i = 0; i < raw.value.length; i++) sink(raw.step[i]).add(raw.step[i], raw.timestamp[i], raw.value[i]);
   } else {
-    cover(db, runId, keyId, minStep, maxStep, level, (start, a) => {
-      finite += a.finite;
-      if (a.finite) bucket(start, a);
-    });
+    cover(db, runId, keyId, minStep, maxStep, level, sink);
+    for (const b of buckets) if (b) finite += b.finite;
     if (finite <= RAW_PER_BUCKET * w) raw = readMetricPointsColumnar(db, runId, keyId, { minStep, maxStep });
   }
   if (finite <= RAW_PER_BUCKET * w && raw) {
     for (let i = 0; i < raw.step.length; i++) if (Number.isFinite(raw.value[i])) out.push(raw.step[i], raw.timestamp[i], raw.value[i]);
     return true;
   }
-  for (const b of buckets) if (b) out.pushBucket(b);
+  for (const b of buckets) if (b && b.finite > 0) out.pushBucket(b);
   return false;
 }
