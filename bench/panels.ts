@@ -165,7 +165,6 @@ export async function benchPanels(): Promise<Row[]> {
       runs.push(await client.getRun(run.info.run_id));
     }
     await chartFigures(client, runs, out);
-    if (process.env.SKIP_TABLE) return out;
     const tableExp = await seedWide(store, 'bench-table', TABLE_RUNS);
     await tableFigures(client, tableExp, out);
   } finally {
