@@ -231,19 +231,9 @@ export class SeriesCache {
       exact = false;
     }
     const xs = axis === 'step' ? points.step : points.timestamp;
-    const idx = downsampleIndices(xs, points.value, from, to, w);
     // Raw points are thinned past four per bucket: then the view is no longer every point.
     if (exact && countInRange(xs, points.value, from, to) > 4 * w) exact = false;
-    const x = new Array<number>(idx.length);
-    const y = new Array<number>(idx.length);
-    const step = new Array<number>(idx.length);
-    for (let i = 0; i < idx.length; i++) {
-      const j = idx[i];
-      x[i] = xs[j] - offset;
-      y[i] = points.value[j];
-      step[i] = points.step[j];
-    }
-    return { ...base, x, y, step, exact };
+    return { ...base, ...drawn(xs, points.value, points.step, offset, from, to, w), exact };
   }
 
   /** A view answered by the client's downsampling; undefined when the client cannot. */
@@ -275,17 +265,7 @@ export class SeriesCache {
     const xs = axis === 'step' ? s.step : s.timestamp;
     // At most four points per bucket came back: this only drops what lies outside [from, to] on the time axis
     // and picks the context point on each side.
-    const idx = downsampleIndices(xs, s.value, from, to, w);
-    const x = new Array<number>(idx.length);
-    const y = new Array<number>(idx.length);
-    const step = new Array<number>(idx.length);
-    for (let i = 0; i < idx.length; i++) {
-      const j = idx[i];
-      x[i] = xs[j] - offset;
-      y[i] = s.value[j];
-      step[i] = s.step[j];
-    }
-    return { ...base, x, y, step, exact: s.exact && countInRange(xs, s.value, from, to) <= 4 * w };
+    return { ...base, ...drawn(xs, s.value, s.step, offset, from, to, w), exact: s.exact && countInRange(xs, s.value, from, to) <= 4 * w };
   }
 
   /** Every point with x in [from, to] (the whole history when absent), for CSV export at full fidelity. */
@@ -301,6 +281,23 @@ export class SeriesCache {
     const pick = (a: Float64Array): Float64Array => Float64Array.from(keep, (i) => a[i]);
     return { step: pick(all.step), timestamp: pick(all.timestamp), value: pick(all.value) };
   }
+}
+
+type Column = ArrayLike<number>;
+
+/** The points downsampling keeps for x in [from, to], as the chart's x (shifted by `offset`), y and step. */
+function drawn(xs: Column, ys: Column, steps: Column, offset: number, from: number, to: number, w: number): { x: number[]; y: number[]; step: number[] } {
+  const idx = downsampleIndices(xs, ys, from, to, w);
+  const x = new Array<number>(idx.length);
+  const y = new Array<number>(idx.length);
+  const step = new Array<number>(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i];
+    x[i] = xs[j] - offset;
+    y[i] = ys[j];
+    step[i] = steps[j];
+  }
+  return { x, y, step };
 }
 
 function firstTime(p: MetricPoints): number {

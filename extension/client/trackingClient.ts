@@ -1,8 +1,9 @@
 // The one interface every view and command talks to. Two implementations: InProcessClient (this window owns
 // the store) and RestClient (another window owns it, or a remote MLflow server). Nothing here imports vscode.
 import type {
-  Experiment, FileInfo, GetMetricSeriesResponse, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, SeriesAxis, ViewType,
+  Experiment, FileInfo, GetMetricSeriesResponse, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, ViewType,
 } from '../tracking/rest/types';
+import type { ColumnarPoints, SeriesQuery, StepBounds } from '../tracking/store/seriesReads';
 import type { ModelVersion, RegisteredModel } from './registryTypes';
 
 export interface RunQuery {
@@ -14,26 +15,13 @@ export interface RunQuery {
   orderBy?: string[];
 }
 
+// Chart reads share the store's shapes (type-only: nothing of the store is loaded by a REST window).
 /** One metric's points, columnar, in step order (then timestamp); NaN values stay NaN. */
-export interface MetricPoints {
-  step: Float64Array;
-  timestamp: Float64Array;
-  value: Float64Array;
-}
-
+export type MetricPoints = ColumnarPoints;
 /** Inclusive step range of a metric read. */
-export interface StepRange {
-  minStep: number;
-  maxStep: number;
-}
-
+export type StepRange = StepBounds;
 /** A chart's request for one metric's line: x range (steps, or epoch ms on the time axis) and bucket count. */
-export interface SeriesQuery {
-  axis: SeriesAxis;
-  from?: number;
-  to?: number;
-  buckets: number;
-}
+export type { SeriesQuery };
 
 /** A metric downsampled by the store from its block summaries (GetMetricSeriesResponse: finite points only). */
 export type MetricSeries = GetMetricSeriesResponse;
