@@ -2,11 +2,11 @@
 // answered from the block summaries (metricBlocks.ts), so a 1,000,000-point history costs a few thousand rows.
 //
 // Downsampling: the range [minStep, maxStep] is cut into `buckets` buckets whose edges are moved onto multiples
-// of the chosen level's block size S (the coarsest S no wider than a bucket). Every block of that level then
+// of the chosen level's block size S (the coarsest S at most 1.25 buckets wide). Every block of that level then
 // lies in exactly one bucket, so a bucket's first, minimum, maximum and last point are those of its blocks:
 // exact, though read from summaries. The range's ends, which cut blocks, are covered by finer levels and, at
 // last, by at most 15 raw steps on each side. A range holding few points is answered with all of them.
-// Buckets narrower than the finest block (16 steps) are answered from the raw points.
+// Buckets narrower than 16/1.25 steps are answered from the raw points.
 import type { GetMetricSeriesResponse, SeriesAxis } from '../rest/types';
 import { BLOCK_COLUMNS, BlockAcc, blockSize, TOP_LEVEL } from './metricBlocks';
 import type { Sqlite } from './sqlite';
@@ -33,6 +33,12 @@ export interface SeriesQuery {
 
 export const MIN_SERIES_BUCKETS = 16;
 export const MAX_SERIES_BUCKETS = 4096;
+/**
+ * A level's blocks may be this much wider than a bucket: buckets snapped onto them keep at least 80 % of the
+ * asked resolution, and a view reads up to 4 times fewer rows (1,000 buckets over 1,000,000 steps: 977 blocks
+ * of 1024 steps rather than 3,907 of 256).
+ */
+const MAX_BLOCKS_PER_BUCKET_WIDTH = 1.25;
 /** Up to this many finite points per bucket, a range is answered with every point. */
 const RAW_PER_BUCKET = 4;
 const MAX_FINITE = 1.7976931348623157e308;
@@ -221,7 +227,7 @@ export function readMetricSeries(db: Sqlite, runId: number, keyId: number, total
 export function planBuckets(minStep: number, maxStep: number, w: number): { level: number; bucketOf: (step: number) => number } {
   const width = (maxStep - minStep + 1) / w;
   let level = TOP_LEVEL;
-  while (level > 0 && blockSize(level) > width) level--;
+  while (level > 0 && blockSize(level) > width * MAX_BLOCKS_PER_BUCKET_WIDTH) level--;
   const size = blockSize(level);
   return {
     level,
