@@ -50,12 +50,14 @@ async function chartFigures(client: InProcessClient, runs: Run[], out: Row[]): P
   // whole chart, every run's line.
   let firstRun = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const cold = await time(async () => {
     const first = toSeriesData(await cache.view(runs[0], 'loss', 'step', buckets), false);
     JSON.stringify({ type: 'series', requestId: 1, key: 'loss', series: [first], partial: true });
     firstRun = performance.now() - t0;
     return answer(cache);
   });
+  const cpu = process.cpuUsage(cpu0);
   out.push({
     name: `charts: ${CHART_RUNS} runs × ${CHART_POINTS.toLocaleString()}-point metric, cold, first lines posted (1 run)`,
     value: ms(firstRun),
@@ -68,6 +70,8 @@ async function chartFigures(client: InProcessClient, runs: Run[], out: Row[]): P
     target: '≤ 500 ms',
     ok: cold.ms <= 500,
   });
+  // On a shared machine the wall time above includes waiting for a core; this is the work itself.
+  out.push({ name: '  … of which CPU time of this process (GC included)', value: ms((cpu.user + cpu.system) / 1000) });
   const warm: number[] = [];
   for (let i = 0; i < 5; i++) warm.push((await time(() => answer(cache))).ms);
   out.push({ name: `charts: same chart opened again, median of 5`, value: ms(median(warm)), target: '≤ 500 ms', ok: median(warm) <= 500 });
