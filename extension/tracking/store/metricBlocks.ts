@@ -1,10 +1,12 @@
 // Per-block summaries of metric histories, kept on ingest so that a chart of millions of points is drawn from a
-// few thousand rows instead of a scan. A block is an aligned step range: at level L (1..5) block b holds the
-// 4^(L+1) steps from b·4^(L+1), so blocks of 16, 64, 256, 1024 and 4096 steps. Aligned step ranges (not point counts) keep
+// few thousand rows instead of a scan. A block is an aligned step range: at level L (1..4) block b holds the
+// 4^(L+2) steps from b·4^(L+2), so blocks of 64, 256, 1024 and 4096 steps. Aligned step ranges (not point counts) keep
 // a block's identity fixed when steps arrive out of order, so one upsert per touched block per batch keeps the
 // table current; the levels nest, so any step range is covered exactly by whole blocks of some levels plus a
 // few raw points at its ends; and a factor of 4 between levels means a chart bucket is drawn from 1 to 4 blocks
-// (more only past 16,384 steps a bucket). Each level costs about one upsert per key per batch, hence only five.
+// (more only past 16,384 steps a bucket). Every block a batch touches is one upsert, the price ingest pays; a
+// finest level of 16 steps would double the rows a typical batch writes, so zooms below 64 steps a bucket read
+// raw points instead.
 //
 // A block records how many points it holds (NaN and ±Infinity included) and, over its finite points only — the
 // ones a chart can plot —, the first and last (by step, timestamp, value), the minimum and maximum (ties to the
@@ -13,10 +15,10 @@
 // exactly the same rows.
 import type { Sqlite } from './sqlite';
 
-export const BLOCK_LEVELS = [1, 2, 3, 4, 5] as const;
-export const TOP_LEVEL = 5;
+export const BLOCK_LEVELS = [1, 2, 3, 4] as const;
+export const TOP_LEVEL = 4;
 /** Steps per block at `level` (0 = one step: raw points). */
-export const blockSize = (level: number): number => (level === 0 ? 1 : 4 ** (level + 1));
+export const blockSize = (level: number): number => (level === 0 ? 1 : 4 ** (level + 2));
 const SIZES = BLOCK_LEVELS.map(blockSize);
 
 /** One summary: a block, a bucket of blocks, or a single point. Fields past `count` are meaningless while finite = 0. */

@@ -1,7 +1,7 @@
 // The store's SQLite schema, versioned. Compact by design: integer ids inside, MLflow's string ids at the edge;
 // metric points clustered by (run, key, step) in a WITHOUT ROWID table; per (run, key) a summary row with the
 // latest point (MLflow's greatest (step, timestamp, value)) plus min, max and count, updated on ingest; and per
-// aligned block of steps, at five sizes, the summaries charts draw from (metricBlocks.ts).
+// aligned block of steps, at four sizes, the summaries charts draw from (metricBlocks.ts).
 //
 // Each migration moves the schema from version N-1 to N; `meta.schema_version` records where a file stands.
 

@@ -5,8 +5,8 @@
 // of the chosen level's block size S (the coarsest S at most 1.25 buckets wide). Every block of that level then
 // lies in exactly one bucket, so a bucket's first, minimum, maximum and last point are those of its blocks:
 // exact, though read from summaries. The range's ends, which cut blocks, are covered by finer levels and, at
-// last, by at most 15 raw steps on each side. A range holding few points is answered with all of them.
-// Buckets narrower than 16/1.25 steps are answered from the raw points.
+// last, by at most 63 raw steps on each side. A range holding few points is answered with all of them.
+// Buckets narrower than 64/1.25 steps are answered from the raw points.
 import type { GetMetricSeriesResponse, SeriesAxis } from '../rest/types';
 import { BLOCK_COLUMNS, BlockAcc, blockSize, TOP_LEVEL } from './metricBlocks';
 import type { Sqlite } from './sqlite';
