@@ -1,7 +1,7 @@
 // Benchmarks of the editor-tab panels (issue 6), run on a real store through the real in-process client:
 //  - charts: 10 runs × a 1,000,000-point metric, from the webview's first request to the serialized answer
-//    (what the host posts), cold (the store read builds the summaries) and warm (a chart opened again), and a
-//    zoom refetch of the visible range;
+//    (what the host posts), cold (a new series cache; the store answers from its block summaries, kept on
+//    ingest) and again (a chart opened a second time), and a zoom refetch of the visible range;
 //  - runs table: 10,000 runs × 50 data columns, from the store read to the first window of rows, and a sort.
 // The webview's own drawing is not in these figures (there is no browser here): the e2e suite logs the charts'
 // first paint as measured inside the webview.
@@ -44,16 +44,20 @@ async function chartFigures(client: InProcessClient, runs: Run[], out: Row[]): P
     return { json: JSON.stringify({ type: 'series', requestId: 1, key: 'loss', series }).length, exact: series.every((s) => s.exact) };
   };
   const cache = new SeriesCache(client);
-  // Cold: the host posts the lines read so far every 150 ms (chartsPanel.ts), so the first paint waits for the
-  // first run only; the chart is complete when every run's summary is built.
+  // Let the store commit its last write batch (a 250 ms window), as it has long before anyone opens a chart.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Cold: the host posts the lines read so far every 150 ms (chartsPanel.ts); the figure that counts is the
+  // whole chart, every run's line.
   let firstRun = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const cold = await time(async () => {
     const first = toSeriesData(await cache.view(runs[0], 'loss', 'step', buckets), false);
     JSON.stringify({ type: 'series', requestId: 1, key: 'loss', series: [first], partial: true });
     firstRun = performance.now() - t0;
     return answer(cache);
   });
+  const cpu = process.cpuUsage(cpu0);
   out.push({
     name: `charts: ${CHART_RUNS} runs × ${CHART_POINTS.toLocaleString()}-point metric, cold, first lines posted (1 run)`,
     value: ms(firstRun),
@@ -61,14 +65,17 @@ async function chartFigures(client: InProcessClient, runs: Run[], out: Row[]): P
     ok: firstRun <= 500,
   });
   out.push({
-    name: `charts: ${CHART_RUNS} runs × ${CHART_POINTS.toLocaleString()}-point metric, cold, all ${CHART_RUNS} runs (store scan)`,
+    name: `charts: ${CHART_RUNS} runs × ${CHART_POINTS.toLocaleString()}-point metric, cold, all ${CHART_RUNS} runs (block summaries)`,
     value: ms(cold.ms),
     target: '≤ 500 ms',
     ok: cold.ms <= 500,
   });
+  // On a shared machine the wall time above includes waiting for a core; this is the work done meanwhile (all
+  // of this process's threads, so GC and I/O threads may add up to more than the wall time).
+  out.push({ name: '  … CPU time of this process meanwhile (all threads)', value: ms((cpu.user + cpu.system) / 1000) });
   const warm: number[] = [];
   for (let i = 0; i < 5; i++) warm.push((await time(() => answer(cache))).ms);
-  out.push({ name: `charts: same chart opened again (summaries cached), median of 5`, value: ms(median(warm)), target: '≤ 500 ms', ok: median(warm) <= 500 });
+  out.push({ name: `charts: same chart opened again, median of 5`, value: ms(median(warm)), target: '≤ 500 ms', ok: median(warm) <= 500 });
   out.push({ name: '  … message size', value: `${(cold.value.json / 1024).toFixed(0)} KiB for ${buckets} buckets × ${CHART_RUNS} runs` });
   const zooms: Array<[string, number, number]> = [
     ['10 % of the steps', 450_000, 550_000],

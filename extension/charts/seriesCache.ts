@@ -1,8 +1,9 @@
-// The extension side of the charts: per (run, metric) a block summary (seriesBlocks.ts), built once from the
-// tracking client, then any view — full range or zoomed, by step or by time — is answered from it plus, when
-// zoomed in far enough, a step-ranged read of exactly the points in view. Running runs are extended by reading
-// only their new tail. No vscode: the bench and the tests drive it with a real store.
-import type { MetricPoints, StepRange, TrackingClient } from '../client/trackingClient';
+// The extension side of the charts. Where the tracking client can downsample (the in-process store, or our
+// workspace server over REST), every view — full range or zoomed, by step or by time — is one `metricSeries`
+// call answered from the store's block summaries: no history is read whole. Against a plain MLflow server the
+// cache reads each history once, keeps a block summary of it (seriesBlocks.ts) and answers views from that,
+// extending running runs by their new tail. No vscode: the bench and the tests drive it with a real store.
+import type { MetricPoints, MetricSeries, StepRange, TrackingClient } from '../client/trackingClient';
 import type { Run } from '../tracking/rest/types';
 import type { SeriesData } from './messages';
 import { clampBuckets, countInRange, downsampleIndices } from './downsample';
@@ -28,7 +29,7 @@ export interface SeriesView {
 }
 
 /** What the cache needs from a tracking client. */
-export type PointSource = Pick<TrackingClient, 'metricPoints' | 'metricSummaries' | 'rangedMetricReads'>;
+export type PointSource = Pick<TrackingClient, 'metricPoints' | 'metricSummaries' | 'rangedMetricReads' | 'metricSeries'>;
 
 /** Series up to this size keep their raw points in memory: zooms then need no read at all. */
 const KEEP_RAW_POINTS = 65_536;
@@ -77,6 +78,10 @@ export class SeriesCache {
   private readonly entries = new Map<string, Entry>();
   private readonly loading = new Map<string, Promise<Entry>>();
   private bytes = 0;
+  /** Whether the client downsamples (undefined until its first answer). */
+  private seriesReads: boolean | undefined;
+  /** Per series served by `metricSeries`: its point count when last drawn, and its extent (for relative time). */
+  private readonly served = new Map<string, { total: number; extent?: MetricSeries['extent'] }>();
 
   constructor(
     private readonly client: PointSource,
@@ -87,6 +92,8 @@ export class SeriesCache {
   clear(): void {
     this.entries.clear();
     this.loading.clear();
+    this.served.clear();
+    this.seriesReads = undefined;
     this.bytes = 0;
   }
 
@@ -144,6 +151,14 @@ export class SeriesCache {
    */
   async refresh(run: Run, key: string): Promise<boolean> {
     const k = entryKey(run.info.run_id, key);
+    const served = this.served.get(k);
+    if (served) {
+      // Views read the store each time: only say whether there is more to draw.
+      const count = (await this.client.metricSummaries(run)).find((s) => s.key === key)?.count ?? 0;
+      if (count === served.total) return false;
+      served.total = count;
+      return true;
+    }
     const e = this.entries.get(k);
     if (!e) return false;
     if (!this.client.rangedMetricReads) {
@@ -190,6 +205,10 @@ export class SeriesCache {
    * to `buckets` buckets, every bucket's extremes kept.
    */
   async view(run: Run, key: string, mode: XMode, buckets: number, range?: { from: number; to: number }): Promise<SeriesView> {
+    if (this.seriesReads !== false) {
+      const v = await this.viewFromStore(run, key, mode, clampBuckets(buckets), range);
+      if (v) return v;
+    }
     const e = await this.entry(run, key);
     const axis: XAxis = mode === 'step' ? 'step' : 'time';
     const offset = mode === 'relative' ? runStart(run, e.blocks) : 0;
@@ -212,33 +231,79 @@ export class SeriesCache {
       exact = false;
     }
     const xs = axis === 'step' ? points.step : points.timestamp;
-    const idx = downsampleIndices(xs, points.value, from, to, w);
     // Raw points are thinned past four per bucket: then the view is no longer every point.
     if (exact && countInRange(xs, points.value, from, to) > 4 * w) exact = false;
-    const x = new Array<number>(idx.length);
-    const y = new Array<number>(idx.length);
-    const step = new Array<number>(idx.length);
-    for (let i = 0; i < idx.length; i++) {
-      const j = idx[i];
-      x[i] = xs[j] - offset;
-      y[i] = points.value[j];
-      step[i] = points.step[j];
+    return { ...base, ...drawn(xs, points.value, points.step, offset, from, to, w), exact };
+  }
+
+  /** A view answered by the client's downsampling; undefined when the client cannot. */
+  private async viewFromStore(run: Run, key: string, mode: XMode, w: number, range?: { from: number; to: number }): Promise<SeriesView | undefined> {
+    const runId = run.info.run_id;
+    const k = entryKey(runId, key);
+    const axis = mode === 'step' ? 'step' : 'time';
+    let offset = 0;
+    if (mode === 'relative') {
+      // Relative time counts from the run's start, or from its first point when the start is unknown.
+      let extent = this.served.get(k)?.extent;
+      if (run.info.start_time === undefined && !extent && range) extent = (await this.client.metricSeries(runId, key, { axis, buckets: 16 }))?.extent;
+      offset = run.info.start_time ?? extent?.min_time ?? 0;
     }
-    return { ...base, x, y, step, exact };
+    const s = await this.client.metricSeries(runId, key, { axis, from: range && range.from + offset, to: range && range.to + offset, buckets: w });
+    this.seriesReads = s !== undefined;
+    if (!s) return undefined;
+    if (mode === 'relative' && run.info.start_time === undefined && !range) offset = s.extent?.min_time ?? 0;
+    this.served.set(k, { total: s.total, extent: s.extent });
+    const full = !s.extent
+      ? { min: NaN, max: NaN }
+      : axis === 'step'
+        ? { min: s.extent.min_step, max: s.extent.max_step }
+        : { min: s.extent.min_time, max: s.extent.max_time };
+    const base = { runId, key, total: s.total, extent: { min: full.min - offset, max: full.max - offset } };
+    const from = range ? range.from + offset : full.min;
+    const to = range ? range.to + offset : full.max;
+    if (!(to >= from)) return { ...base, x: [], y: [], step: [], exact: true };
+    const xs = axis === 'step' ? s.step : s.timestamp;
+    // At most four points per bucket came back: this only drops what lies outside [from, to] on the time axis
+    // and picks the context point on each side.
+    return { ...base, ...drawn(xs, s.value, s.step, offset, from, to, w), exact: s.exact && countInRange(xs, s.value, from, to) <= 4 * w };
   }
 
   /** Every point with x in [from, to] (the whole history when absent), for CSV export at full fidelity. */
   async points(run: Run, key: string, mode: XMode, range?: { from: number; to: number }): Promise<MetricPoints> {
-    const e = await this.entry(run, key);
-    const all = e.raw ?? (await this.client.metricPoints(run.info.run_id, key));
+    const kept = this.entries.get(entryKey(run.info.run_id, key))?.raw;
+    const steps = range && mode === 'step' && this.client.rangedMetricReads ? { minStep: Math.ceil(range.from), maxStep: Math.floor(range.to) } : undefined;
+    const all = kept ?? (await this.client.metricPoints(run.info.run_id, key, steps));
     if (!range) return all;
-    const offset = mode === 'relative' ? runStart(run, e.blocks) : 0;
+    const offset = mode === 'relative' ? (run.info.start_time ?? firstTime(all)) : 0;
     const xs = mode === 'step' ? all.step : all.timestamp;
     const keep: number[] = [];
     for (let i = 0; i < xs.length; i++) if (xs[i] >= range.from + offset && xs[i] <= range.to + offset) keep.push(i);
     const pick = (a: Float64Array): Float64Array => Float64Array.from(keep, (i) => a[i]);
     return { step: pick(all.step), timestamp: pick(all.timestamp), value: pick(all.value) };
   }
+}
+
+type Column = ArrayLike<number>;
+
+/** The points downsampling keeps for x in [from, to], as the chart's x (shifted by `offset`), y and step. */
+function drawn(xs: Column, ys: Column, steps: Column, offset: number, from: number, to: number, w: number): { x: number[]; y: number[]; step: number[] } {
+  const idx = downsampleIndices(xs, ys, from, to, w);
+  const x = new Array<number>(idx.length);
+  const y = new Array<number>(idx.length);
+  const step = new Array<number>(idx.length);
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i];
+    x[i] = xs[j] - offset;
+    y[i] = ys[j];
+    step[i] = steps[j];
+  }
+  return { x, y, step };
+}
+
+function firstTime(p: MetricPoints): number {
+  let min = Infinity;
+  for (let i = 0; i < p.timestamp.length; i++) if (p.timestamp[i] < min) min = p.timestamp[i];
+  return Number.isFinite(min) ? min : 0;
 }
 
 /** Relative time counts from the run's start, or from its first point when the start is unknown. */

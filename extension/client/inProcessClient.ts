@@ -2,17 +2,15 @@
 // through the same validate → journal → fsync path as the REST server's.
 import { readFile } from 'node:fs/promises';
 import { ArtifactService } from '../tracking/server/artifactRoutes';
-import { findRun } from '../tracking/store/operations';
 import type { RunColumns } from '../tracking/store/runColumns';
 import type { TrackingStore } from '../tracking/store/trackingStore';
 import type { Experiment, FileInfo, MetricSummary, Page, Run } from '../tracking/rest/types';
 import { localArtifactFile } from './artifactLocation';
 import { ClientError, toClientError } from './clientError';
-import type { ExperimentQuery, MetricPoints, RegistryClient, RunQuery, StepRange, TrackingClient } from './trackingClient';
-
-function page<T>(items: T[], token: string | undefined): Page<T> {
-  return token ? { items, next_page_token: token } : { items };
-}
+import {
+  page, searchRunsRequest, type ExperimentQuery, type MetricPoints, type MetricSeries, type RegistryClient, type RunQuery, type SeriesQuery,
+  type StepRange, type TrackingClient,
+} from './trackingClient';
 
 export class InProcessClient implements TrackingClient {
   private readonly artifacts: ArtifactService;
@@ -70,14 +68,7 @@ export class InProcessClient implements TrackingClient {
 
   searchRuns(q: RunQuery): Promise<Page<Run>> {
     return this.call(() => {
-      const r = this.store.searchRuns({
-        experiment_ids: q.experimentIds,
-        filter: q.filter,
-        run_view_type: q.viewType,
-        max_results: q.maxResults,
-        order_by: q.orderBy,
-        page_token: q.pageToken,
-      });
+      const r = this.store.searchRuns(searchRunsRequest(q));
       return page(r.runs, r.next_page_token);
     });
   }
@@ -119,7 +110,11 @@ export class InProcessClient implements TrackingClient {
   readonly rangedMetricReads = true;
 
   metricPoints(runId: string, key: string, range?: StepRange): Promise<MetricPoints> {
-    return this.call(() => readMetricPoints(this.store, runId, key, range));
+    return this.call(() => this.store.getMetricPoints(runId, key, range));
+  }
+
+  metricSeries(runId: string, key: string, query: SeriesQuery): Promise<MetricSeries> {
+    return this.call(() => this.store.getMetricSeries(runId, key, query));
   }
 
   listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
@@ -141,37 +136,4 @@ export class InProcessClient implements TrackingClient {
   dispose(): void {
     /* the session owns the store's lifetime */
   }
-}
-
-/**
- * Charts read millions of points: straight from the clustered (run, key, step) primary key into typed arrays,
- * without a Metric object per point (the store's getMetricHistory builds objects and orders by timestamp).
- * Belongs in tracking/store/reads.ts; kept here until the store grows a columnar, step-ranged read.
- */
-function readMetricPoints(store: TrackingStore, runId: string, key: string, range?: StepRange): MetricPoints {
-  const run = findRun(store.db, runId);
-  const keyId = store.db.get<{ id: number }>('SELECT id FROM metric_keys WHERE key = ?', [key])?.id;
-  const empty = { step: new Float64Array(0), timestamp: new Float64Array(0), value: new Float64Array(0) };
-  if (keyId === undefined) return empty;
-  const ranged = range !== undefined;
-  const where = ranged ? 'run_id = ? AND key_id = ? AND step BETWEEN ? AND ?' : 'run_id = ? AND key_id = ?';
-  const params = ranged ? [run.id, keyId, range.minStep, range.maxStep] : [run.id, keyId];
-  const count = store.db.get<{ n: number }>(`SELECT count(*) AS n FROM metrics WHERE ${where}`, params)?.n ?? 0;
-  const out = { step: new Float64Array(count), timestamp: new Float64Array(count), value: new Float64Array(count) };
-  const stmt = store.db.statement(`SELECT step, timestamp, CASE WHEN is_nan THEN NULL ELSE value END FROM metrics WHERE ${where} ORDER BY step, timestamp, value`);
-  let i = 0;
-  try {
-    stmt.bind(params);
-    // The count and the rows come from the same synchronous snapshot, so they agree.
-    while (i < count && stmt.step()) {
-      const row = stmt.get();
-      out.step[i] = row[0] as number;
-      out.timestamp[i] = row[1] as number;
-      out.value[i] = row[2] === null ? NaN : (row[2] as number);
-      i++;
-    }
-  } finally {
-    stmt.reset();
-  }
-  return out;
 }

@@ -1,20 +1,21 @@
 // TrackingClient over MLflow's REST API: the client of another window's workspace server, or of a remote
 // MLflow tracking server (a team's shared one). Only standard MLflow routes are required; what a server lacks
 // (the registry, say) surfaces as ENDPOINT_NOT_FOUND for the views to degrade on.
-import type { Experiment, FileInfo, Metric, MetricSummary, Page, RegistryAuditEntry, Run } from '../tracking/rest/types';
+import type {
+  Experiment, FileInfo, GetMetricSeriesRequest, GetMetricSummariesResponse, Metric, MetricSummary, Page, RegistryAuditEntry, Run,
+} from '../tracking/rest/types';
+import { isEndpointMissing } from './clientError';
 import { HistorySummaryCache, wireNumber } from './metricSummaries';
 import type { ModelVersion, RegisteredModel } from './registryTypes';
 import { RestTransport, type TransportOptions } from './restTransport';
 import {
-  quoteFilterValue, type ExperimentQuery, type MetricPoints, type ModelVersionInput, type RegistryClient, type RunQuery, type StepRange,
-  type TrackingClient,
+  page, quoteFilterValue, searchRunsRequest, type ExperimentQuery, type MetricPoints, type MetricSeries, type ModelVersionInput,
+  type RegistryClient, type RunQuery, type SeriesQuery, type StepRange, type TrackingClient,
 } from './trackingClient';
 
 const API = 'api/2.0/mlflow/';
-
-function page<T>(items: T[] | undefined, token: string | undefined): Page<T> {
-  return token ? { items: items ?? [], next_page_token: token } : { items: items ?? [] };
-}
+/** Our own routes (extension/tracking/server/chartRoutes.ts): a plain MLflow server answers 404. */
+const WORKBENCH = 'api/2.0/mlflow-workbench/';
 
 export class RestRegistryClient implements RegistryClient {
   constructor(private readonly http: RestTransport) {}
@@ -151,14 +152,7 @@ export class RestClient implements TrackingClient {
   }
 
   async searchRuns(q: RunQuery): Promise<Page<Run>> {
-    const r = await this.http.post<{ runs?: Run[]; next_page_token?: string }>(`${API}runs/search`, {
-      experiment_ids: q.experimentIds,
-      filter: q.filter,
-      run_view_type: q.viewType,
-      max_results: q.maxResults,
-      order_by: q.orderBy,
-      page_token: q.pageToken,
-    });
+    const r = await this.http.post<{ runs?: Run[]; next_page_token?: string }>(`${API}runs/search`, searchRunsRequest(q));
     return page(r.runs?.map(normaliseRun), r.next_page_token);
   }
 
@@ -186,8 +180,39 @@ export class RestClient implements TrackingClient {
     await this.http.post(`${API}runs/delete-tag`, { run_id: runId, key });
   }
 
-  metricSummaries(run: Run): Promise<MetricSummary[]> {
-    return this.summaries.summaries(run);
+  /** Whether the server has our chart routes; unknown until the first call answers. */
+  private chartRoutes: boolean | undefined;
+
+  /** Runs `call` against our chart routes; undefined once the server turns out not to have them. */
+  private async ours<T>(call: () => Promise<T>): Promise<T | undefined> {
+    if (this.chartRoutes === false) return undefined;
+    try {
+      const r = await call();
+      this.chartRoutes = true;
+      return r;
+    } catch (err) {
+      if (!isEndpointMissing(err)) throw err;
+      this.chartRoutes = false;
+      return undefined;
+    }
+  }
+
+  async metricSummaries(run: Run): Promise<MetricSummary[]> {
+    // A workspace server keeps the summaries; a plain MLflow server gets them computed from full histories.
+    const kept = await this.ours(() => this.http.get<GetMetricSummariesResponse>(`${WORKBENCH}metrics/summaries`, { run_id: run.info.run_id }));
+    if (!kept) return this.summaries.summaries(run);
+    // Values, minima and maxima may arrive as "NaN"/"Infinity" strings.
+    return (kept.summaries ?? []).map((s) => {
+      const out: MetricSummary = { ...s, value: wireNumber(s.value as number | string) };
+      if (s.min !== undefined) out.min = wireNumber(s.min as number | string);
+      if (s.max !== undefined) out.max = wireNumber(s.max as number | string);
+      return out;
+    }).sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  metricSeries(runId: string, key: string, query: SeriesQuery): Promise<MetricSeries | undefined> {
+    const q: GetMetricSeriesRequest = { run_id: runId, metric_key: key, axis: query.axis, from: query.from, to: query.to, buckets: query.buckets };
+    return this.ours(() => this.http.get<MetricSeries>(`${WORKBENCH}metrics/series`, { ...q }));
   }
 
   readonly rangedMetricReads = false;

@@ -1,7 +1,10 @@
 // The one interface every view and command talks to. Two implementations: InProcessClient (this window owns
 // the store) and RestClient (another window owns it, or a remote MLflow server). Nothing here imports vscode.
-import type { Experiment, FileInfo, MetricSummary, Page, RegistryAuditEntry, Run, ViewType } from '../tracking/rest/types';
+import type {
+  Experiment, FileInfo, GetMetricSeriesResponse, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, ViewType,
+} from '../tracking/rest/types';
 import type { RunColumns } from '../tracking/store/runColumns';
+import type { ColumnarPoints, SeriesQuery, StepBounds } from '../tracking/store/seriesReads';
 import type { ModelVersion, RegisteredModel } from './registryTypes';
 
 export interface RunQuery {
@@ -13,18 +16,16 @@ export interface RunQuery {
   orderBy?: string[];
 }
 
+// Chart reads share the store's shapes (type-only: nothing of the store is loaded by a REST window).
 /** One metric's points, columnar, in step order (then timestamp); NaN values stay NaN. */
-export interface MetricPoints {
-  step: Float64Array;
-  timestamp: Float64Array;
-  value: Float64Array;
-}
-
+export type MetricPoints = ColumnarPoints;
 /** Inclusive step range of a metric read. */
-export interface StepRange {
-  minStep: number;
-  maxStep: number;
-}
+export type StepRange = StepBounds;
+/** A chart's request for one metric's line: x range (steps, or epoch ms on the time axis) and bucket count. */
+export type { SeriesQuery };
+
+/** A metric downsampled by the store from its block summaries (GetMetricSeriesResponse: finite points only). */
+export type MetricSeries = GetMetricSeriesResponse;
 
 export interface ExperimentQuery {
   viewType: ViewType;
@@ -66,6 +67,12 @@ export interface TrackingClient {
    * fetch the whole history (MLflow's REST API has no step-range read), so callers keep what they fetched.
    */
   readonly rangedMetricReads: boolean;
+  /**
+   * One metric's line for a chart, downsampled where the points are (every bucket's extremes kept), so only
+   * about 4 points per bucket travel. Undefined when the server cannot (a plain MLflow server): callers then
+   * read the points themselves.
+   */
+  metricSeries(runId: string, key: string, query: SeriesQuery): Promise<MetricSeries | undefined>;
 
   /** Direct children of `path` (the run's artifact root when empty), paths relative to that root. */
   listArtifacts(runId: string, path?: string): Promise<FileInfo[]>;
@@ -102,6 +109,22 @@ export interface RegistryClient {
    * server has no such route: that surfaces as ENDPOINT_NOT_FOUND.
    */
   audit(name: string, maxResults: number): Promise<RegistryAuditEntry[]>;
+}
+
+export function page<T>(items: T[] | undefined, token: string | undefined): Page<T> {
+  return token ? { items: items ?? [], next_page_token: token } : { items: items ?? [] };
+}
+
+/** A runs query in the REST contract's words, the same for the store and for runs/search. */
+export function searchRunsRequest(q: RunQuery): SearchRunsRequest {
+  return {
+    experiment_ids: q.experimentIds,
+    filter: q.filter,
+    run_view_type: q.viewType,
+    max_results: q.maxResults,
+    order_by: q.orderBy,
+    page_token: q.pageToken,
+  };
 }
 
 /** MLflow filter strings quote with single quotes; a value holding one is quoted with double quotes. */

@@ -1,6 +1,8 @@
 // Test support for the panel suites: a real TrackingStore on a temp folder, served by the real tracking server,
 // with both real clients (in-process and REST) over it. Metrics are logged through the store's normal write path.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessClient } from '../../extension/client/inProcessClient';
@@ -18,6 +20,11 @@ export interface StoreFixture {
   inProcess: InProcessClient;
   /** Started on demand: most suites need only the in-process client. */
   rest(): Promise<TrackingClient>;
+  /**
+   * A REST client of the same store behind a real HTTP proxy that answers our /api/2.0/mlflow-workbench/
+   * routes with a bare 404, as a plain MLflow server does: the clients' fallbacks to full histories.
+   */
+  plainMlflow(): Promise<TrackingClient>;
   close(): Promise<void>;
 }
 
@@ -25,6 +32,7 @@ export async function openStore(): Promise<StoreFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mwb-panels-'));
   const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0, lock: false });
   let server: RunningServer | undefined;
+  let proxy: Server | undefined;
   const token = 'panel-token';
   return {
     store,
@@ -34,7 +42,28 @@ export async function openStore(): Promise<StoreFixture> {
       server ??= await startTrackingServer({ store, token });
       return new RestClient({ baseUri: server.url, token });
     },
+    async plainMlflow() {
+      server ??= await startTrackingServer({ store, token });
+      const target = new URL(server.url);
+      if (!proxy) {
+        proxy = createServer((req, res) => {
+          if ((req.url ?? '').includes('/mlflow-workbench/')) {
+            res.writeHead(404, { 'Content-Type': 'text/html' });
+            return void res.end('<!doctype html><title>404 Not Found</title>');
+          }
+          const headers = { ...req.headers, host: target.host };
+          const fwd = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (up) => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          });
+          req.pipe(fwd);
+        });
+        await new Promise<void>((resolve) => proxy!.listen(0, '127.0.0.1', resolve));
+      }
+      return new RestClient({ baseUri: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`, token });
+    },
     async close() {
+      await new Promise((resolve) => (proxy ? proxy.close(resolve) : resolve(undefined)));
       await server?.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -212,3 +212,44 @@ export interface RegistryAuditEntry {
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
 }
+
+// ---- our chart routes (extension/tracking/server/chartRoutes.ts) ----------------------------------------
+
+/** GET /api/2.0/mlflow-workbench/metrics/summaries?run_id=: the latest point, min, max and count per metric. */
+export interface GetMetricSummariesResponse {
+  summaries: MetricSummary[];
+}
+
+/** The x axis of a chart: the step, or the timestamp (wall and relative time). */
+export type SeriesAxis = 'step' | 'time';
+
+/**
+ * GET /api/2.0/mlflow-workbench/metrics/series: one metric of one run downsampled for a chart. `from`/`to` is
+ * the inclusive x range (steps, or epoch ms on the time axis; the whole history when absent), `buckets` how
+ * many columns the chart has (16..4096).
+ */
+export interface GetMetricSeriesRequest {
+  run_id: string;
+  metric_key: string;
+  axis?: SeriesAxis;
+  from?: number;
+  to?: number;
+  buckets: number;
+}
+
+/**
+ * The answer: finite points only (NaN and ±Infinity cannot be plotted), columnar, in step order. Unless
+ * `exact`, they are per bucket the first, minimum, maximum and last point, every bucket an exact summary of
+ * its points; plus the nearest finite point on each side of the range, so a line reaches the chart's edges.
+ */
+export interface GetMetricSeriesResponse {
+  /** Points in the whole history, NaN and ±Infinity included. */
+  total: number;
+  /** True when every finite point in the range is present. */
+  exact: boolean;
+  /** The history's extent over its finite points; absent when it has none. */
+  extent?: { min_step: number; max_step: number; min_time: number; max_time: number };
+  step: number[];
+  timestamp: number[];
+  value: number[];
+}

@@ -10,6 +10,7 @@ import { ArtifactService } from './artifactRoutes';
 import { Fields, parseQuery } from './fields';
 import { toJson } from '../rest/json';
 import { trackingRoutes, type Reply, type Route } from './trackingRoutes';
+import { chartRoutes } from './chartRoutes';
 import { safeSegments } from './artifactPaths';
 import { actorFromHeaders } from '../../registry/audit';
 import { RegistryStore } from '../../registry/registryStore';
@@ -140,6 +141,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   const registry = new RegistryStore(store);
   const registryRouteMap = registryRoutes(registry);
   const workbenchRouteMap = workbenchRoutes(registry);
+  const chartRouteMap = chartRoutes(store);
   const artifacts = new ArtifactService(store);
   const maxBody = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const expected = options.token ? Buffer.from(options.token) : undefined;
@@ -227,7 +229,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
     const route: Route | RegistryRoute | undefined = prefix
       ? (routes.get(path.slice(prefix.length)) ?? registryRouteMap.get(path.slice(prefix.length)))
       : ownPrefix
-        ? workbenchRouteMap.get(path.slice(ownPrefix.length))
+        ? (workbenchRouteMap.get(path.slice(ownPrefix.length)) ?? chartRouteMap.get(path.slice(ownPrefix.length)))
         : undefined;
     if (prefix && path.slice(prefix.length) === 'artifacts/list') {
       if (method !== 'GET') return sendError(res, new MlflowError('BAD_REQUEST', `Method ${method} is not allowed for ${path}.`), 405);

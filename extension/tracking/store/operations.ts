@@ -3,6 +3,7 @@
 // succeeded; on open, journaled ops are applied again in order to rebuild what the checkpoint lacks.
 import { invalidParameter, MlflowError, notFound } from '../errors';
 import type { RunStatus } from '../rest/types';
+import { BlockBatch } from './metricBlocks';
 import type { Sqlite, SqlValue } from './sqlite';
 import { applyRegistryOp, type RegistryOp } from '../../registry/operations';
 
@@ -143,6 +144,7 @@ function logMetrics(db: Sqlite, keys: MetricKeys, runId: number, metrics: Metric
   if (metrics.length === 0) return;
   const insert = db.statement(INSERT_METRIC);
   const summaries = new Map<number, Summary>();
+  const blocks = new BlockBatch();
   const row: SqlValue[] = [runId, 0, 0, 0, 0, 0];
   for (const [key, raw, ts, step] of metrics) {
     const keyId = keys.id(key);
@@ -157,6 +159,7 @@ function logMetrics(db: Sqlite, keys: MetricKeys, runId: number, metrics: Metric
     insert.run(row);
     // Identical points are a silent no-op and must not count twice.
     if (db.db.getRowsModified() === 0) continue;
+    blocks.add(keyId, step, ts, v);
     let s = summaries.get(keyId);
     if (!s) {
       s = { step, timestamp: ts, value: stored, isNan, min: null, max: null, count: 0 };
@@ -177,6 +180,7 @@ function logMetrics(db: Sqlite, keys: MetricKeys, runId: number, metrics: Metric
   for (const [keyId, s] of summaries) {
     upsert.run([runId, keyId, s.step, s.timestamp, s.value, s.isNan, s.min, s.max, s.count]);
   }
+  blocks.flush(db, runId);
 }
 
 function logParams(db: Sqlite, runUuid: string, runId: number, params: Pair[]): void {

@@ -1,8 +1,12 @@
 // The store's SQLite schema, versioned. Compact by design: integer ids inside, MLflow's string ids at the edge;
 // metric points clustered by (run, key, step) in a WITHOUT ROWID table; per (run, key) a summary row with the
-// latest point (MLflow's greatest (step, timestamp, value)) plus min, max and count, updated on ingest.
+// latest point (MLflow's greatest (step, timestamp, value)) plus min, max and count, updated on ingest; and per
+// aligned block of steps, at four sizes, the summaries charts draw from (metricBlocks.ts).
 //
 // Each migration moves the schema from version N-1 to N; `meta.schema_version` records where a file stands.
+
+import { backfillMetricBlocks } from './metricBlocks';
+import type { Sqlite } from './sqlite';
 
 export const MIGRATIONS: readonly string[] = [
   // v1: tracking
@@ -134,6 +138,25 @@ export const MIGRATIONS: readonly string[] = [
   WHEN OLD.action = 'deleteRegisteredModel' OR EXISTS (SELECT 1 FROM registered_models WHERE id = OLD.model_id)
   BEGIN SELECT RAISE(ABORT, 'registry audit records are removed only with their model'); END;
   `,
+  // v3: per-block metric summaries for charts (metricBlocks.ts), written by the same ops as the points; an
+  // existing store is backfilled from its points (MIGRATION_BACKFILLS).
+  `
+  CREATE TABLE metric_blocks(
+    run_id INTEGER NOT NULL, key_id INTEGER NOT NULL, level INTEGER NOT NULL, block INTEGER NOT NULL,
+    count INTEGER NOT NULL, finite INTEGER NOT NULL,
+    first_step INTEGER, first_ts INTEGER, first_value REAL,
+    last_step INTEGER, last_ts INTEGER, last_value REAL,
+    min_step INTEGER, min_ts INTEGER, min_value REAL,
+    max_step INTEGER, max_ts INTEGER, max_value REAL,
+    min_time INTEGER, max_time INTEGER,
+    PRIMARY KEY(run_id, key_id, level, block)
+  ) WITHOUT ROWID;
+  `,
 ];
+
+/** Data a migration derives from what the store already holds, run right after its SQL (keyed by version). */
+export const MIGRATION_BACKFILLS: Readonly<Record<number, (db: Sqlite) => void>> = {
+  3: backfillMetricBlocks,
+};
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

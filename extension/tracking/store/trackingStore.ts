@@ -11,7 +11,7 @@ import { compileExperimentSearch } from '../search/experimentSearch';
 import { compileRunSearch } from '../search/runSearch';
 import { SEARCH_MAX_RESULTS_THRESHOLD } from '../search/sqlParts';
 import type {
-  CreateRunRequest, DatasetInput, Experiment, KeyValue, LogBatchRequest, Metric, MetricInput, MetricSummary, MetricWithRunId,
+  CreateRunRequest, DatasetInput, Experiment, GetMetricSeriesResponse, KeyValue, LogBatchRequest, Metric, MetricInput, MetricSummary, MetricWithRunId,
   Run, RunInfo, SearchExperimentsRequest, SearchRunsRequest, UpdateRunRequest, ViewType,
 } from '../rest/types';
 import { RUN_STATUSES } from '../rest/types';
@@ -30,7 +30,8 @@ import {
 } from './reads';
 import { readRunColumns, type RunColumns } from './runColumns';
 import { generateRunName } from './runNames';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { readMetricPointsColumnar, readMetricSeries, type ColumnarPoints, type SeriesQuery, type StepBounds } from './seriesReads';
+import { MIGRATION_BACKFILLS, MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { loadSqlJs, Sqlite } from './sqlite';
 
 export interface TrackingStoreOptions {
@@ -619,6 +620,29 @@ export class TrackingStore {
     return readMetricSummaries(this.db, run.id);
   }
 
+  /** Our extension, for charts: a metric's points (only steps in `range` when given), columnar, in step order. */
+  getMetricPoints(runId: unknown, key: unknown, range?: StepBounds): ColumnarPoints {
+    const run = findRun(this.db, validateRunId(runId));
+    if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
+    const keyId = this.keys.existing(key);
+    if (keyId === undefined) return { step: new Float64Array(0), timestamp: new Float64Array(0), value: new Float64Array(0) };
+    return readMetricPointsColumnar(this.db, run.id, keyId, range);
+  }
+
+  /** Our extension, for charts: a metric downsampled from its block summaries (seriesReads.ts). */
+  getMetricSeries(runId: unknown, key: unknown, query: SeriesQuery): GetMetricSeriesResponse {
+    const run = findRun(this.db, validateRunId(runId));
+    if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
+    if (query.axis !== 'step' && query.axis !== 'time') throw invalidParameter(`Invalid value ${JSON.stringify(query.axis)} for parameter 'axis': use step or time.`);
+    for (const [name, v] of [['from', query.from], ['to', query.to], ['buckets', query.buckets]] as const) {
+      if (v !== undefined && !Number.isFinite(v)) throw invalidParameter(`Invalid value ${String(v)} for parameter '${name}': must be a number.`);
+    }
+    const keyId = this.keys.existing(key);
+    const total = keyId === undefined ? undefined : this.db.get<{ count: number }>('SELECT count FROM latest_metrics WHERE run_id = ? AND key_id = ?', [run.id, keyId])?.count;
+    if (keyId === undefined || total === undefined) return { total: 0, exact: true, step: [], timestamp: [], value: [] };
+    return readMetricSeries(this.db, run.id, keyId, total, query);
+  }
+
   /** Internal id of an active or deleted run; for the artifact confinement check. */
   runExperiment(runId: string): string | undefined {
     return this.db.get<{ experiment_id: number }>('SELECT experiment_id FROM runs WHERE run_uuid = ?', [runId])?.experiment_id?.toString();
@@ -653,6 +677,7 @@ function migrate(db: Sqlite): void {
     const next = version + 1;
     db.transaction(() => {
       db.exec(MIGRATIONS[version]);
+      MIGRATION_BACKFILLS[next]?.(db);
       db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [String(next)]);
     });
     version = next;

@@ -1,0 +1,233 @@
+// The per-block metric summaries (schema v3) against a brute-force computation over random histories: steps out
+// of order and repeated, identical points logged twice, NaN and ±Infinity, tied values. They must match after
+// ingest, after a journal replay (a store reopened from a copy taken without a checkpoint, as after kill -9) and
+// after the v3 migration of a v2 store. Then the downsampled series: every bucket's first, minimum, maximum and
+// last point are exactly those of its raw points, small ranges come back whole, and the time axis works.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TrackingStore } from '../../../extension/tracking/store/trackingStore';
+import { BLOCK_LEVELS, blockSize } from '../../../extension/tracking/store/metricBlocks';
+import { planBuckets } from '../../../extension/tracking/store/seriesReads';
+import { loadSqlJs } from '../../../extension/tracking/store/sqlite';
+import { CHECKPOINT_FILE } from '../../../extension/tracking/store/durability';
+import type { MetricInput } from '../../../extension/tracking/rest/types';
+
+type P = { step: number; ts: number; value: number };
+
+/** A small deterministic PRNG, so a failure names its seed. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** A random history in random batches: out-of-order and repeated steps, duplicates, NaN, ±Infinity, ties. */
+function randomBatches(seed: number, n: number, maxStep: number): MetricInput[][] {
+  const r = rng(seed);
+  const points: MetricInput[] = [];
+  for (let i = 0; i < n; i++) {
+    const u = r();
+    const value = u < 0.04 ? NaN : u < 0.06 ? Infinity : u < 0.08 ? -Infinity : u < 0.5 ? Math.floor(r() * 9) - 4 : (r() - 0.5) * 1000;
+    const step = r() < 0.1 ? -1 - Math.floor(r() * 40) : Math.floor(r() * maxStep);
+    const p = { key: 'm', value, timestamp: 1000 + Math.floor(r() * 50), step };
+    points.push(p);
+    if (r() < 0.05) points.push({ ...p }); // logged twice: stored once
+  }
+  // Mostly ascending runs of steps (as training loops log), shuffled a little.
+  points.sort((a, b) => (a.step ?? 0) - (b.step ?? 0));
+  for (let i = 0; i < points.length / 10; i++) {
+    const a = Math.floor(r() * points.length);
+    const b = Math.floor(r() * points.length);
+    [points[a], points[b]] = [points[b], points[a]];
+  }
+  const batches: MetricInput[][] = [];
+  for (let at = 0; at < points.length; ) {
+    const size = 1 + Math.floor(r() * 700);
+    batches.push(points.slice(at, at + size));
+    at += size;
+  }
+  return batches;
+}
+
+/** The distinct points as the store keeps them (identical points once; NaN is NaN whatever else). */
+function distinct(batches: MetricInput[][]): P[] {
+  const seen = new Map<string, P>();
+  for (const b of batches) for (const m of b) seen.set(`${m.step}|${m.timestamp}|${Number.isNaN(m.value) ? 'NaN' : m.value}`, { step: m.step!, ts: m.timestamp!, value: m.value as number });
+  return [...seen.values()];
+}
+
+const lexLess = (a: P, b: P): boolean => a.step < b.step || (a.step === b.step && (a.ts < b.ts || (a.ts === b.ts && a.value < b.value)));
+
+/** The brute-force summary of a set of points, in the column order of metric_blocks. */
+function summary(points: P[]): Record<string, number | null> {
+  const fin = points.filter((p) => Number.isFinite(p.value));
+  if (fin.length === 0) {
+    const nulls = Object.fromEntries(['first', 'last', 'min', 'max'].flatMap((w) => [`${w}_step`, `${w}_ts`, `${w}_value`]).map((k) => [k, null]));
+    return { count: points.length, finite: 0, ...nulls, min_time: null, max_time: null };
+  }
+  let first = fin[0];
+  let last = fin[0];
+  let min = fin[0];
+  let max = fin[0];
+  for (const p of fin) {
+    if (lexLess(p, first)) first = p;
+    if (lexLess(last, p)) last = p;
+    const earlier = (q: P): boolean => p.step < q.step || (p.step === q.step && p.ts < q.ts);
+    if (p.value < min.value || (p.value === min.value && earlier(min))) min = p;
+    if (p.value > max.value || (p.value === max.value && earlier(max))) max = p;
+  }
+  const cols = (w: string, p: P) => ({ [`${w}_step`]: p.step, [`${w}_ts`]: p.ts, [`${w}_value`]: p.value });
+  return {
+    count: points.length,
+    finite: fin.length,
+    ...cols('first', first),
+    ...cols('last', last),
+    ...cols('min', min),
+    ...cols('max', max),
+    min_time: Math.min(...fin.map((p) => p.ts)),
+    max_time: Math.max(...fin.map((p) => p.ts)),
+  };
+}
+
+function expectedBlocks(points: P[]): Map<string, Record<string, number | null>> {
+  const groups = new Map<string, P[]>();
+  for (const level of BLOCK_LEVELS) {
+    for (const p of points) {
+      const k = `${level}|${Math.floor(p.step / blockSize(level))}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = []));
+      g.push(p);
+    }
+  }
+  return new Map([...groups].map(([k, g]) => [k, summary(g)]));
+}
+
+function storedBlocks(store: TrackingStore, runId: string): Map<string, Record<string, number | null>> {
+  const run = store.db.get<{ id: number }>('SELECT id FROM runs WHERE run_uuid = ?', [runId])!.id;
+  const rows = store.db.all<Record<string, number | null>>('SELECT * FROM metric_blocks WHERE run_id = ?', [run]);
+  return new Map(
+    rows.map(({ run_id: _r, key_id: _k, level, block, ...rest }) => {
+      void _r;
+      void _k;
+      return [`${level}|${block}`, rest];
+    }),
+  );
+}
+
+function assertBlocks(store: TrackingStore, runId: string, points: P[], when: string): void {
+  const want = expectedBlocks(points);
+  const got = storedBlocks(store, runId);
+  assert.equal(got.size, want.size, `${when}: block count`);
+  for (const [k, w] of want) assert.deepEqual(got.get(k), w, `${when}: block ${k}`);
+}
+
+async function openTemp(prefix: string, dir = mkdtempSync(join(tmpdir(), prefix))): Promise<TrackingStore> {
+  return TrackingStore.open({ dir, checkpointIntervalMs: 0, checkpointBytes: Number.MAX_SAFE_INTEGER, lock: false });
+}
+
+for (const seed of [1, 2, 3]) {
+  test(`block summaries equal a brute-force computation, after ingest and after a journal replay (seed ${seed})`, async () => {
+    const store = await openTemp('mwb-blocks-');
+    const copy = mkdtempSync(join(tmpdir(), 'mwb-blocks-copy-'));
+    let reopened: TrackingStore | undefined;
+    try {
+      const runId = (await store.createRun({})).info.run_id;
+      const batches = randomBatches(seed, 6000, seed === 3 ? 200_000 : 20_000);
+      for (const metrics of batches) await store.logBatch({ run_id: runId, metrics });
+      const points = distinct(batches);
+      assertBlocks(store, runId, points, 'after ingest');
+      // A copy of the files as they stand: the first image (no metrics) plus the fsync'ed journal.
+      cpSync(store.dir, copy, { recursive: true });
+      reopened = await openTemp('', copy);
+      assertBlocks(reopened, runId, points, 'after replay');
+    } finally {
+      await reopened?.close();
+      await store.close();
+      rmSync(store.dir, { recursive: true, force: true });
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+}
+
+test('the v3 migration backfills the block summaries of a v2 store', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mwb-blocks-v2-'));
+  let store = await openTemp('', dir);
+  try {
+    const runs = [(await store.createRun({})).info.run_id, (await store.createRun({})).info.run_id];
+    const batches = runs.map((_, i) => randomBatches(10 + i, 3000, 50_000));
+    for (const [i, run] of runs.entries()) for (const metrics of batches[i]) await store.logBatch({ run_id: run, metrics });
+    await store.close();
+    // Turn the image into what schema v2 wrote: no metric_blocks, schema_version 2.
+    const SQL = await loadSqlJs();
+    const db = new SQL.Database(readFileSync(join(dir, CHECKPOINT_FILE)));
+    db.exec("DROP TABLE metric_blocks; UPDATE meta SET value = '2' WHERE key = 'schema_version';");
+    writeFileSync(join(dir, CHECKPOINT_FILE), db.export());
+    db.close();
+    store = await openTemp('', dir);
+    assert.equal(store.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")?.value, '3');
+    for (const [i, run] of runs.entries()) assertBlocks(store, run, distinct(batches[i]), `migrated run ${i}`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a downsampled series keeps every bucket’s first, minimum, maximum and last point exactly', async () => {
+  const store = await openTemp('mwb-series-');
+  try {
+    const runId = (await store.createRun({})).info.run_id;
+    const batches = randomBatches(7, 40_000, 300_000);
+    for (const metrics of batches) await store.logBatch({ run_id: runId, metrics });
+    const points = distinct(batches).filter((p) => Number.isFinite(p.value));
+    const r = rng(99);
+    const ranges: Array<[number, number, number]> = [[-40, 300_000, 500], [0, 299_999, 16], [123, 4567, 100], [1000, 1100, 64], [50_000, 50_017, 16]];
+    for (let i = 0; i < 20; i++) {
+      const a = Math.floor(r() * 300_000);
+      ranges.push([a, a + Math.floor(r() * 100_000), 16 + Math.floor(r() * 1000)]);
+    }
+    let downsampled = 0;
+    for (const [minStep, maxStep, w] of ranges) {
+      const s = store.getMetricSeries(runId, 'm', { axis: 'step', from: minStep, to: maxStep, buckets: w });
+      const inRange = points.filter((p) => p.step >= minStep && p.step <= maxStep);
+      const got = s.step.map((step, i) => ({ step, ts: s.timestamp[i], value: s.value[i] }));
+      const inside = got.filter((p) => p.step >= minStep && p.step <= maxStep);
+      const before = points.filter((p) => p.step < minStep).reduce<P | undefined>((m, p) => (!m || lexLess(m, p) ? p : m), undefined);
+      const after = points.filter((p) => p.step > maxStep).reduce<P | undefined>((m, p) => (!m || lexLess(p, m) ? p : m), undefined);
+      assert.deepEqual(got[0].step < minStep ? got[0] : undefined, before, `context before [${minStep}, ${maxStep}]`);
+      assert.deepEqual(got[got.length - 1].step > maxStep ? got[got.length - 1] : undefined, after, `context after [${minStep}, ${maxStep}]`);
+      const sorted = [...inRange].sort((a, b) => (lexLess(a, b) ? -1 : 1));
+      if (s.exact) {
+        assert.ok(inRange.length <= 4 * w, 'exact only when small');
+        assert.deepEqual(inside, sorted, `every point of [${minStep}, ${maxStep}]`);
+        continue;
+      }
+      downsampled++;
+      assert.ok(inside.length <= 4 * w, `${inside.length} points for ${w} buckets`);
+      const { bucketOf } = planBuckets(minStep, maxStep, w);
+      const byBucket = new Map<number, P[]>();
+      for (const p of sorted) {
+        const b = bucketOf(p.step);
+        if (!byBucket.has(b)) byBucket.set(b, []);
+        byBucket.get(b)!.push(p);
+      }
+      const expected: P[] = [];
+      for (const b of [...byBucket.keys()].sort((x, y) => x - y)) {
+        const sm = summary(byBucket.get(b)!);
+        const four = (['first', 'min', 'max', 'last'] as const).map((k) => ({ step: sm[`${k}_step`]!, ts: sm[`${k}_ts`]!, value: sm[`${k}_value`]! }));
+        four.sort((x, y) => (lexLess(x, y) ? -1 : lexLess(y, x) ? 1 : 0));
+        for (const [i, p] of four.entries()) if (i === 0 || lexLess(four[i - 1], p)) expected.push(p);
+      }
+      assert.deepEqual(inside, expected, `buckets of [${minStep}, ${maxStep}] / ${w}`);
+      assert.ok(byBucket.size > w / 2, 'buckets keep most of the asked resolution');
+    }
+    assert.ok(downsampled >= ranges.length / 2, `${downsampled} of ${ranges.length} ranges were downsampled`);
+  } finally {
+    await store.close();
+    rmSync(store.dir, { recursive: true, force: true });
+  }
+});
