@@ -44,9 +44,8 @@ export function runColumnsOf(runs: readonly Run[]): RunColumns {
 const parse = <T>(text: SqlValue): T[] => JSON.parse(text as string) as T[];
 
 /**
- * Runs by internal id, in the given order, as columns: one statement per table, each answering one row of
- * JSON arrays. A NaN metric comes as null (SQLite has no NaN), ±Infinity as ±9.0e+999 (JSON.parse reads it
- * back as ±Infinity); SQLite prints finite doubles in round-trip precision.
+ * Runs by internal id, in the given order, as columns: one statement per table. Params and tags answer one
+ * row of JSON arrays; metrics, all numbers, are stepped through as typed columns.
  */
 export function readRunColumns(db: Sqlite, ids: number[]): RunColumns {
   const out = emptyRunColumns();
@@ -64,19 +63,15 @@ export function readRunColumns(db: Sqlite, ids: number[]): RunColumns {
   out.infos = infos as RunInfo[];
   const n = ids.length;
   // Rows carry their run's position in `ids` (json_each's key), so values drop straight into place. Metric rows
-  // carry the key's id (a small integer) rather than its text.
+  // are all numbers (position, key id, value, NaN flag): read as typed columns, no text printed or parsed.
   const metricKeys = new Map(db.rows('SELECT id, key FROM metric_keys').map((r) => [r[0] as number, r[1] as string]));
-  const [mAt, mKeys, mValues] = db
-    .rows(
-      `SELECT json_group_array(j.key), json_group_array(l.key_id), json_group_array(CASE WHEN l.is_nan THEN NULL ELSE l.value END)
-       FROM json_each(?) j JOIN latest_metrics l ON l.run_id = j.value`,
-      [idsJson],
-    )[0]
-    .map((t) => parse<number | null>(t)) as [number[], number[], Array<number | null>];
+  const metrics = db.numericColumns('SELECT j.key, l.key_id, l.value, l.is_nan FROM json_each(?) j JOIN latest_metrics l ON l.run_id = j.value', [idsJson], 4, n * 8);
+  const [mAt, mKeys, mValues, mNan] = metrics.columns;
   const byKeyId: Array<Array<number | undefined>> = [];
-  for (let i = 0; i < mAt.length; i++) {
-    const col = (byKeyId[mKeys[i]] ??= columnOf(out.metrics, metricKeys.get(mKeys[i])!, n));
-    col[mAt[i]] = mValues[i] ?? NaN;
+  for (let i = 0; i < metrics.rows; i++) {
+    const keyId = mKeys[i];
+    const col = (byKeyId[keyId] ??= columnOf(out.metrics, metricKeys.get(keyId)!, n));
+    col[mAt[i]] = mNan[i] ? NaN : mValues[i];
   }
   for (const [table, columns] of [['params', out.params], ['tags', out.tags]] as const) {
     const [at, keys, values] = db
