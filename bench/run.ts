@@ -190,6 +190,8 @@ async function restFigures(ceiling: number): Promise<void> {
       ),
     );
     await pool(histBodies, 4, (body) => call(s, 'POST', '/api/2.0/mlflow/runs/log-batch', body));
+    // As after a training run: the server has committed its last write batch (250 ms) before anyone reads.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const fetchHistory = async (run: string): Promise<{ ms: number; points: number }> => {
       const a = performance.now();
       const r = await call(s, 'GET', `/api/2.0/mlflow/metrics/get-history?run_id=${run}&metric_key=long`);

@@ -96,8 +96,8 @@ export function* historyJsonSlices(h: HistoryColumns): Generator<Buffer> {
     const end = Math.min(h.length, start + SLICE_POINTS);
     values.length = 0;
     for (let i = start; i < end; i++) values.push(h.value[i]);
-    // `[v0,v1,…]`; a non-finite value appears as `null`, replaced below by MLflow's string for it.
-    const formatted = Buffer.from(JSON.stringify(values), 'latin1');
+    // `[v0,v1,…]` (ASCII); a non-finite value appears as `null`, replaced below by MLflow's string for it.
+    const formatted = JSON.stringify(values);
     const out = Buffer.allocUnsafe(formatted.length + (end - start) * (head.length + POINT_BYTES) + 2);
     let pos = 0;
     let k = 1; // just past the '['
@@ -109,7 +109,7 @@ export function* historyJsonSlices(h: HistoryColumns): Generator<Buffer> {
       const v = h.value[i];
       if (Number.isFinite(v)) {
         let c: number;
-        while ((c = formatted[k]) !== COMMA && c !== CLOSE_BRACKET) {
+        while ((c = formatted.charCodeAt(k)) !== COMMA && c !== CLOSE_BRACKET) {
           out[pos++] = c;
           k++;
         }
