@@ -288,18 +288,12 @@ async function main(): Promise<void> {
   report('  … as a share of the ceiling', `${fmt((100 * ingest) / ceiling, 1)} %`);
   await restFigures(ceiling);
   await coldOpen();
-  // Figures of other parts live beside their code; each module is optional until its part lands.
+  // Figures of other parts live beside their code. Each module runs in a process of its own, as each part
+  // runs in production (language server, extension host): no module's heap or JIT state weighs on another's.
   for (const [modulePath, fn] of [['./languageServer', 'benchLanguageServer'], ['./registry', 'benchRegistry'], ['./panels', 'benchPanels'], ['./views', 'benchViews']] as const) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(modulePath)) as Record<string, unknown>;
-    } catch (err) {
-      if (String(err).includes('Cannot find module') || (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') continue;
-      throw err;
-    }
-    const bench = mod[fn] as (() => Promise<BenchRows | Record<string, number>>) | undefined;
-    if (!bench) continue;
-    const rows = await bench();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--module', modulePath, fn], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (child.status !== 0) throw new Error(`bench ${modulePath} failed:\n${child.stderr}`);
+    const rows = JSON.parse(child.stdout.trim().split('\n').pop()!) as BenchRows | Record<string, number>;
     if (Array.isArray(rows)) for (const r of rows) report(r.name, r.value, r.target, r.ok);
     else for (const [name, ms] of Object.entries(rows)) report(name, `${fmt(ms, 3)} ms`);
   }
@@ -309,7 +303,23 @@ async function main(): Promise<void> {
   rmSync(work, { recursive: true, force: true });
 }
 
-main().catch((err: unknown) => {
+/** Child mode: `bench/run.ts --module <path> <function>` runs one module's figures and prints them as JSON. */
+async function runModule(modulePath: string, fn: string): Promise<void> {
+  const mod = (await import(modulePath)) as Record<string, () => Promise<BenchRows | Record<string, number>>>;
+  console.log(JSON.stringify(await mod[fn]()));
+}
+
+const moduleArg = process.argv.indexOf('--module');
+if (moduleArg > 0) {
+  rmSync(work, { recursive: true, force: true });
+  runModule(process.argv[moduleArg + 1], process.argv[moduleArg + 2]).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+} else main().catch((err: unknown) => {
   console.error(err);
   rmSync(work, { recursive: true, force: true });
   process.exit(1);
