@@ -48,24 +48,11 @@ export function readMetricPointsColumnar(db: Sqlite, runId: number, keyId: numbe
   const ranged = range !== undefined;
   const where = ranged ? 'run_id = ? AND key_id = ? AND step BETWEEN ? AND ?' : 'run_id = ? AND key_id = ?';
   const params = ranged ? [runId, keyId, range.minStep, range.maxStep] : [runId, keyId];
-  const count = db.get<{ n: number }>(`SELECT count(*) AS n FROM metrics WHERE ${where}`, params)?.n ?? 0;
-  const out = { step: new Float64Array(count), timestamp: new Float64Array(count), value: new Float64Array(count) };
-  const stmt = db.statement(`SELECT step, timestamp, CASE WHEN is_nan THEN NULL ELSE value END FROM metrics WHERE ${where} ORDER BY step, timestamp, value`);
-  let i = 0;
-  try {
-    stmt.bind(params);
-    // The count and the rows come from the same synchronous snapshot, so they agree.
-    while (i < count && stmt.step()) {
-      const row = stmt.get();
-      out.step[i] = row[0] as number;
-      out.timestamp[i] = row[1] as number;
-      out.value[i] = row[2] === null ? NaN : (row[2] as number);
-      i++;
-    }
-  } finally {
-    stmt.reset();
-  }
-  return out;
+  // Stepped through as typed columns (sqlite.ts): no array per row, which halves a long read.
+  const { rows, columns } = db.numericColumns(`SELECT step, timestamp, value, is_nan FROM metrics WHERE ${where} ORDER BY step, timestamp, value`, params, 4);
+  const [step, timestamp, value, isNan] = columns;
+  for (let i = 0; i < rows; i++) if (isNan[i]) value[i] = NaN;
+  return { step: step.subarray(0, rows), timestamp: timestamp.subarray(0, rows), value: value.subarray(0, rows) };
 }
 
 /** Where covered pieces go: the summary that a piece starting at `start` merges into. */
@@ -73,16 +60,9 @@ type Sink = (start: number) => BlockAcc;
 
 /** Points of a step range, each merged into its sink. */
 function visitRaw(db: Sqlite, runId: number, keyId: number, lo: number, hi: number, sink: Sink): void {
-  const stmt = db.statement('SELECT step, timestamp, value, is_nan FROM metrics WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ?');
-  try {
-    stmt.bind([runId, keyId, lo, hi]);
-    while (stmt.step()) {
-      const [step, ts, value, isNan] = stmt.get() as number[];
-      sink(step).add(step, ts, isNan ? NaN : value);
-    }
-  } finally {
-    stmt.reset();
-  }
+  const { rows, columns } = db.numericColumns('SELECT step, timestamp, value, is_nan FROM metrics WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ?', [runId, keyId, lo, hi], 4, Math.min(hi - lo + 1, 65_536));
+  const [step, ts, value, isNan] = columns;
+  for (let i = 0; i < rows; i++) sink(step[i]).add(step[i], ts[i], isNan[i] ? NaN : value[i]);
 }
 
 /** Covers steps [lo, hi] exactly with whole blocks of `level` and below, in step order. */
