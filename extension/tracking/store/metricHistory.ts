@@ -15,13 +15,17 @@ export interface HistoryColumns {
 }
 
 export function readHistoryColumns(db: Sqlite, runId: number, keyId: number, key: string, expectedPoints?: number): HistoryColumns {
-  const { rows, columns } = db.numericColumns('SELECT step, timestamp, value, is_nan FROM metrics WHERE run_id = ? AND key_id = ?', [runId, keyId], 4, expectedPoints);
-  const [step, timestamp, value, isNan] = columns;
+  const { rows, columns } = db.numericColumns(
+    'SELECT step, timestamp, CASE WHEN is_nan THEN NULL ELSE value END FROM metrics WHERE run_id = ? AND key_id = ?',
+    [runId, keyId],
+    3,
+    expectedPoints,
+  );
+  const [step, timestamp, value] = columns;
   // Rows come clustered by step; timestamps almost always grow with steps, so MLflow's order rarely needs a sort.
   let sorted = true;
-  for (let i = 0; i < rows; i++) {
-    if (isNan[i]) value[i] = NaN;
-    if (i > 0 && (timestamp[i - 1] > timestamp[i] || (timestamp[i - 1] === timestamp[i] && step[i - 1] > step[i]))) sorted = false;
+  for (let i = 1; i < rows; i++) {
+    if (timestamp[i - 1] > timestamp[i] || (timestamp[i - 1] === timestamp[i] && step[i - 1] > step[i])) sorted = false;
   }
   if (sorted) return { key, length: rows, step: step.subarray(0, rows), timestamp: timestamp.subarray(0, rows), value: value.subarray(0, rows) };
   const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => timestamp[a] - timestamp[b] || step[a] - step[b] || value[a] - value[b]);

@@ -23,6 +23,7 @@ function locateWasm(file: string): string {
 interface SqliteCApi {
   _sqlite3_step(stmt: number): number;
   _sqlite3_column_double(stmt: number, column: number): number;
+  _sqlite3_column_type(stmt: number, column: number): number;
   _sqlite3_sql(stmt: number): number;
   UTF8ToString(ptr: number): string;
 }
@@ -32,7 +33,7 @@ let capi: SqliteCApi | undefined;
 export function loadSqlJs(): Promise<SqlJsStatic> {
   loading ??= initSqlJs({ locateFile: locateWasm }).then((SQL) => {
     const api = SQL as unknown as Partial<SqliteCApi>;
-    if (typeof api._sqlite3_step === 'function' && typeof api._sqlite3_column_double === 'function' && typeof api._sqlite3_sql === 'function' && typeof api.UTF8ToString === 'function') {
+    if (typeof api._sqlite3_step === 'function' && typeof api._sqlite3_column_double === 'function' && typeof api._sqlite3_column_type === 'function' && typeof api._sqlite3_sql === 'function' && typeof api.UTF8ToString === 'function') {
       capi = api as SqliteCApi;
     }
     return SQL;
@@ -42,6 +43,7 @@ export function loadSqlJs(): Promise<SqlJsStatic> {
 
 const SQLITE_ROW = 100;
 const SQLITE_DONE = 101;
+const SQLITE_NULL = 5;
 
 /** Numeric columns of a result, one Float64Array per column, `rows` long. */
 export interface NumericColumns {
@@ -136,7 +138,8 @@ export class Sqlite {
   }
 
   /**
-   * Every row of a query whose columns are all numbers (NULL reads as 0), as typed columns. Long metric
+   * Every row of a query whose columns are all numbers (NULL reads as NaN: SQLite has no NaN, so a query can
+   * spell one as NULL), as typed columns. Long metric
    * histories are read this way: stepping through the C API sql.js exports, without the array Statement.get()
    * allocates per row, reads 100,000 points in about half the time. `capacity` is a hint (e.g. a known count).
    */
@@ -157,11 +160,15 @@ export class Sqlite {
       stmt.bind(params);
       const ptr = statementPointer(stmt, sql);
       if (ptr !== undefined && capi) {
-        const { _sqlite3_step: step, _sqlite3_column_double: column } = capi;
+        const { _sqlite3_step: step, _sqlite3_column_double: column, _sqlite3_column_type: type } = capi;
         let rc: number;
         while ((rc = step(ptr)) === SQLITE_ROW) {
           if (rows === size) grow();
-          for (let c = 0; c < columnCount; c++) columns[c][rows] = column(ptr, c);
+          for (let c = 0; c < columnCount; c++) {
+            const v = column(ptr, c);
+            // NULL reads as 0.0: only then is the type worth asking.
+            columns[c][rows] = v === 0 && type(ptr, c) === SQLITE_NULL ? NaN : v;
+          }
           rows++;
         }
         if (rc === SQLITE_DONE) return { rows, columns };
@@ -173,7 +180,7 @@ export class Sqlite {
       while (stmt.step()) {
         if (rows === size) grow();
         const row = stmt.get();
-        for (let c = 0; c < columnCount; c++) columns[c][rows] = Number(row[c] ?? 0);
+        for (let c = 0; c < columnCount; c++) columns[c][rows] = row[c] === null ? NaN : Number(row[c]);
         rows++;
       }
       return { rows, columns };
