@@ -41,7 +41,7 @@ export function historyMetrics(h: HistoryColumns, from = 0, to = h.length): Metr
 
 /** Points per slice: big enough that slices are few, small enough that the first bytes leave early. */
 const SLICE_POINTS = 8192;
-/** Bytes a point takes beyond its key: the longest number texts (24 characters each) and the field names. */
+/** Bytes a point may take beyond its key and formatted value: the two integers and a non-finite value's name (24 characters at most each), and the field names. */
 const POINT_BYTES = 3 * 24 + 40;
 
 const COMMA = 0x2c;
