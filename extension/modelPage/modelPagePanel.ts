@@ -7,6 +7,7 @@ import type { ModelVersion } from '../client/registryTypes';
 import { PanelHost } from '../panels/panelHost';
 import { describeError, type PanelDeps, type SessionRef } from '../panels/panelContext';
 import type { Openers } from '../panels/openers';
+import { OpenPanels } from '../panels/openPanels';
 import { summariseMlmodel } from '../runPage/mlmodelSummary';
 import { parseModelPageRequest, type ModelPageRequest, type ModelPageUpdate } from './messages';
 import { auditLines, mlmodelPathInRun, versionRows } from './modelPageModel';
@@ -14,19 +15,10 @@ import { auditLines, mlmodelPathInRun, versionRows } from './modelPageModel';
 const MAX_VERSIONS = 1000;
 
 export class ModelPagePanel {
-  private static readonly open = new Map<string, ModelPagePanel>();
+  private static readonly open = new OpenPanels<ModelPagePanel>();
 
   static show(context: vscode.ExtensionContext, deps: PanelDeps, openers: Openers, session: SessionRef, name: string): ModelPagePanel {
-    const key = `${session.key}|${name}`;
-    const existing = ModelPagePanel.open.get(key);
-    if (existing && !existing.host.isDisposed) {
-      existing.host.reveal();
-      return existing;
-    }
-    const panel = new ModelPagePanel(context, deps, openers, session, name);
-    ModelPagePanel.open.set(key, panel);
-    panel.host.onDidDispose(() => ModelPagePanel.open.delete(key));
-    return panel;
+    return ModelPagePanel.open.revealOrCreate(`${session.key}|${name}`, () => new ModelPagePanel(context, deps, openers, session, name));
   }
 
   readonly host: PanelHost<ModelPageUpdate, ModelPageRequest>;

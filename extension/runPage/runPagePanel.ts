@@ -7,6 +7,7 @@ import { seriesCacheFor } from '../charts/seriesCache';
 import { PanelHost } from '../panels/panelHost';
 import { describeError, type PanelDeps, type SessionRef } from '../panels/panelContext';
 import type { Openers } from '../panels/openers';
+import { OpenPanels } from '../panels/openPanels';
 import { buildPreview, previewKind, readLimit } from './artifactPreview';
 import { safeHref } from './markdown';
 import { MAX_NOTE, parseRunPageRequest, type RunPageRequest, type RunPageUpdate } from './messages';
@@ -15,19 +16,10 @@ import { NOTE_TAG, runPageData } from './runPageModel';
 const LIVE_MS = 3000;
 
 export class RunPagePanel {
-  private static readonly open = new Map<string, RunPagePanel>();
+  private static readonly open = new OpenPanels<RunPagePanel>();
 
   static show(context: vscode.ExtensionContext, deps: PanelDeps, openers: Openers, session: SessionRef, runId: string): RunPagePanel {
-    const key = `${session.key}|${runId}`;
-    const existing = RunPagePanel.open.get(key);
-    if (existing && !existing.host.isDisposed) {
-      existing.host.reveal();
-      return existing;
-    }
-    const panel = new RunPagePanel(context, deps, openers, session, runId);
-    RunPagePanel.open.set(key, panel);
-    panel.host.onDidDispose(() => RunPagePanel.open.delete(key));
-    return panel;
+    return RunPagePanel.open.revealOrCreate(`${session.key}|${runId}`, () => new RunPagePanel(context, deps, openers, session, runId));
   }
 
   readonly host: PanelHost<RunPageUpdate, RunPageRequest>;

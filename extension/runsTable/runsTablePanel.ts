@@ -8,6 +8,7 @@ import { PanelHost } from '../panels/panelHost';
 import { describeError, saveFile, type PanelDeps, type SessionRef } from '../panels/panelContext';
 import { safeFileName } from '../panels/html';
 import type { Openers } from '../panels/openers';
+import { OpenPanels } from '../panels/openPanels';
 import { prefsFor, sanitisePrefs, visibleColumns, type Column, type ColumnPrefs } from './columns';
 import { parseTableRequest, type ColumnInfo, type TableRequest, type TableUpdate } from './messages';
 import { RunsTableModel } from './tableModel';
@@ -25,19 +26,10 @@ const LIVE_MS = 3000;
 const MAX_LIVE_RUNS = 200;
 
 export class RunsTablePanel {
-  private static readonly open = new Map<string, RunsTablePanel>();
+  private static readonly open = new OpenPanels<RunsTablePanel>();
 
   static show(context: vscode.ExtensionContext, deps: PanelDeps, openers: Openers, session: SessionRef, experimentId: string): RunsTablePanel {
-    const key = `${session.key}|${experimentId}`;
-    const existing = RunsTablePanel.open.get(key);
-    if (existing && !existing.host.isDisposed) {
-      existing.host.reveal();
-      return existing;
-    }
-    const panel = new RunsTablePanel(context, deps, openers, session, experimentId);
-    RunsTablePanel.open.set(key, panel);
-    panel.host.onDidDispose(() => RunsTablePanel.open.delete(key));
-    return panel;
+    return RunsTablePanel.open.revealOrCreate(`${session.key}|${experimentId}`, () => new RunsTablePanel(context, deps, openers, session, experimentId));
   }
 
   readonly host: PanelHost<TableUpdate, TableRequest>;
