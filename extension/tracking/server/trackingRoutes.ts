@@ -6,8 +6,10 @@ import type { TrackingStore } from '../store/trackingStore';
 import { Fields, toDouble, toInt } from './fields';
 import { metricsJson } from '../rest/json';
 
-/** A handler returns a body to serialise, or already-built JSON text for large payloads. */
-/** A route's answer: an object to serialise, JSON text, or JSON bytes in slices (sent as they are made). */
+/**
+ * A route's answer: an object to serialise, JSON text, or JSON bytes in slices, sent as they are made (a slice
+ * may be overwritten by the next: the server takes the next only once the last has left).
+ */
 export type Reply = object | { rawJson: string } | { rawJsonSlices: Iterable<Uint8Array> };
 export type Handler = (f: Fields) => Reply | Promise<Reply>;
 export interface Route {

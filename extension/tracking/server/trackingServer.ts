@@ -59,18 +59,30 @@ function sendJson(res: ServerResponse, status: number, body: string): void {
 }
 
 /**
- * A large answer in slices, chunked. Between slices the event loop gets a turn, so what was written so far
- * actually leaves (the socket's buffer holds only a few hundred KiB) and the client reads the start of a long
- * metric history while the rest is still being made: with two cores the two sides overlap.
+ * A large answer in slices, chunked. The next slice is taken only once the last one has been flushed to the
+ * socket: a slice may live in a buffer its maker reuses for the next. Waiting also gives the event loop a turn,
+ * so the client reads the start of a long metric history while the rest is still being made (with two cores
+ * the two sides overlap).
  */
 async function sendJsonSlices(res: ServerResponse, slices: Iterable<Uint8Array>): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
   for (const slice of slices) {
     if (res.destroyed) return; // the client went away: stop making bytes nobody reads
-    res.write(slice);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await flushed(res, slice);
   }
   res.end();
+}
+
+/** Resolves once `chunk` has left for the socket, or the response is gone. */
+function flushed(res: ServerResponse, chunk: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('close', done);
+      resolve();
+    };
+    res.once('close', done);
+    res.write(chunk, done);
+  });
 }
 
 function sendError(res: ServerResponse, err: MlflowError, status = err.httpStatus): void {

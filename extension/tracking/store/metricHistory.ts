@@ -1,9 +1,11 @@
 // Whole metric histories read as typed columns and written out as get-history's JSON in pieces.
 // A history can hold millions of points: objects per point and one giant string are what made a
 // 100,000-point get-history slow, so rows are read into Float64Arrays and serialised a slice at a time,
-// each slice as bytes the server can put on the socket while the next one is built.
+// each slice as bytes the server can put on the socket while the next one is built. The columns and the
+// slices can live in memory reused from one answer to the next (HistoryScratch, see warmPool.ts).
 import type { Metric } from '../rest/types';
 import type { Sqlite } from './sqlite';
+import { roundedSize, WarmPool } from './warmPool';
 
 /** One metric's points in MLflow's order (timestamp, step, value); `value` is NaN where the point is NaN. */
 export interface HistoryColumns {
@@ -14,12 +16,28 @@ export interface HistoryColumns {
   readonly value: Float64Array;
 }
 
-export function readHistoryColumns(db: Sqlite, runId: number, keyId: number, key: string, expectedPoints?: number): HistoryColumns {
+/** Scratch memory for history answers, reused between them: the three read columns and the JSON slice bytes. */
+export class HistoryScratch {
+  /** Up to 262,144 points (6 MB) are kept warm; longer histories read into memory of their own. */
+  readonly columns = new WarmPool<Float64Array[]>(
+    (points) => [0, 1, 2].map(() => new Float64Array(roundedSize(points, 1024))),
+    (columns) => columns[0].length,
+    1 << 18,
+  );
+  readonly bytes = new WarmPool<Buffer>((size) => Buffer.allocUnsafe(roundedSize(size, 1 << 16)), (b) => b.length, 1 << 22);
+}
+
+/**
+ * One metric's points, sorted in MLflow's order. `into` (three columns, e.g. from HistoryScratch) receives the
+ * rows when they fit; the result may then be views of it, valid until it is reused.
+ */
+export function readHistoryColumns(db: Sqlite, runId: number, keyId: number, key: string, expectedPoints?: number, into?: Float64Array[]): HistoryColumns {
   const { rows, columns } = db.numericColumns(
     'SELECT step, timestamp, CASE WHEN is_nan THEN NULL ELSE value END FROM metrics WHERE run_id = ? AND key_id = ?',
     [runId, keyId],
     3,
     expectedPoints,
+    into,
   );
   const [step, timestamp, value] = columns;
   // Rows come clustered by step; timestamps almost always grow with steps, so MLflow's order rarely needs a sort.
@@ -44,6 +62,15 @@ const SLICE_POINTS = 8192;
 /** Bytes a point may take beyond its key and formatted value: the two integers and a non-finite value's name (24 characters at most each), and the field names. */
 const POINT_BYTES = 3 * 24 + 40;
 
+/** The bytes around a point's numbers: `{"key":…,"value":` before the value, then the other two names. */
+interface PointFields {
+  head: Buffer;
+  timestamp: Buffer;
+  step: Buffer;
+}
+const TIMESTAMP_FIELD = Buffer.from(',"timestamp":');
+const STEP_FIELD = Buffer.from(',"step":');
+
 const COMMA = 0x2c;
 const CLOSE_BRACE = 0x7d;
 const CLOSE_BRACKET = 0x5d;
@@ -56,12 +83,25 @@ function writeInteger(out: Uint8Array, pos: number, v: number): number {
     out[pos++] = MINUS;
     v = -v;
   }
-  let digits = 1;
-  for (let p = 10; p <= v; p *= 10) digits++;
-  const end = pos + digits;
+  if (v < 1e8) return writeSmallInteger(out, pos, v);
+  // Timestamps have 13 digits: the low eight are written in int32 arithmetic, which is cheaper than doubles.
+  const high = Math.floor(v / 1e8);
+  pos = writeInteger(out, pos, high);
+  let low = v - high * 1e8;
+  for (let i = pos + 7; i >= pos; i--) {
+    const q = (low / 10) | 0;
+    out[i] = ZERO + low - q * 10;
+    low = q;
+  }
+  return pos + 8;
+}
+
+/** 0 ≤ v < 1e8. */
+function writeSmallInteger(out: Uint8Array, pos: number, v: number): number {
+  const end = pos + (v < 10 ? 1 : v < 100 ? 2 : v < 1e3 ? 3 : v < 1e4 ? 4 : v < 1e5 ? 5 : v < 1e6 ? 6 : v < 1e7 ? 7 : 8);
   for (let i = end - 1; i >= pos; i--) {
-    const q = Math.floor(v / 10);
-    out[i] = ZERO + (v - q * 10);
+    const q = (v / 10) | 0;
+    out[i] = ZERO + v - q * 10;
     v = q;
   }
   return end;
@@ -86,49 +126,65 @@ function writeNumber(out: Uint8Array, pos: number, v: number): number {
  * is made: a slice's values are formatted by one JSON.stringify of a plain number array (V8's own shortest
  * round-trip form, in C++) and spliced between the field names byte by byte; integers are written digit by
  * digit. This does a long history in a fraction of the time of stringifying point objects.
+ *
+ * With `reuse`, every slice is written into one buffer taken from it: a slice is then overwritten by the next,
+ * so the consumer must be done with each (e.g. have it flushed to a socket) before taking the next.
  */
-export function* historyJsonSlices(h: HistoryColumns): Generator<Buffer> {
+export function* historyJsonSlices(h: HistoryColumns, reuse?: WarmPool<Buffer>): Generator<Buffer> {
   if (h.length === 0) {
     yield Buffer.from('[]');
     return;
   }
-  const head = Buffer.from(`{"key":${JSON.stringify(h.key)},"value":`, 'utf8');
-  const timestampField = Buffer.from(',"timestamp":');
-  const stepField = Buffer.from(',"step":');
+  const fields: PointFields = { head: Buffer.from(`{"key":${JSON.stringify(h.key)},"value":`, 'utf8'), timestamp: TIMESTAMP_FIELD, step: STEP_FIELD };
   const values: number[] = [];
-  for (let start = 0; start < h.length; start += SLICE_POINTS) {
-    const end = Math.min(h.length, start + SLICE_POINTS);
-    values.length = 0;
-    for (let i = start; i < end; i++) values.push(h.value[i]);
-    // `[v0,v1,…]` (ASCII); a non-finite value appears as `null`, replaced below by MLflow's string for it.
-    const formatted = JSON.stringify(values);
-    const out = Buffer.allocUnsafe(formatted.length + (end - start) * (head.length + POINT_BYTES) + 2);
-    let pos = 0;
-    let k = 1; // just past the '['
-    out[pos++] = start === 0 ? 0x5b /* [ */ : COMMA;
-    for (let i = start; i < end; i++) {
-      if (i > start) out[pos++] = COMMA;
-      out.set(head, pos);
-      pos += head.length;
-      const v = h.value[i];
-      if (Number.isFinite(v)) {
-        let c: number;
-        while ((c = formatted.charCodeAt(k)) !== COMMA && c !== CLOSE_BRACKET) {
-          out[pos++] = c;
-          k++;
-        }
-      } else {
-        pos = writeNumber(out, pos, v);
-        k += 4; // 'null'
+  let buffer: Buffer | undefined;
+  try {
+    for (let start = 0; start < h.length; start += SLICE_POINTS) {
+      const end = Math.min(h.length, start + SLICE_POINTS);
+      values.length = 0;
+      for (let i = start; i < end; i++) values.push(h.value[i]);
+      // `[v0,v1,…]` (ASCII); a non-finite value appears as `null`, replaced below by MLflow's string for it.
+      const formatted = JSON.stringify(values);
+      const size = formatted.length + (end - start) * (fields.head.length + POINT_BYTES) + 2;
+      if (!reuse) buffer = Buffer.allocUnsafe(size);
+      else if (!buffer || buffer.length < size) {
+        if (buffer) reuse.give(buffer);
+        buffer = reuse.take(size);
       }
-      k++; // the ',' or ']' after the value
-      out.set(timestampField, pos);
-      pos = writeNumber(out, pos + timestampField.length, h.timestamp[i]);
-      out.set(stepField, pos);
-      pos = writeNumber(out, pos + stepField.length, h.step[i]);
-      out[pos++] = CLOSE_BRACE;
+      yield writeSlice(h, start, end, formatted, buffer, fields);
     }
-    if (end === h.length) out[pos++] = CLOSE_BRACKET;
-    yield out.subarray(0, pos);
+  } finally {
+    if (reuse && buffer) reuse.give(buffer);
   }
+}
+
+/** Points [start, end) as JSON into `out`, values taken from `formatted`; returns the bytes written. */
+function writeSlice(h: HistoryColumns, start: number, end: number, formatted: string, out: Buffer, fields: PointFields): Buffer {
+  let pos = 0;
+  let k = 1; // just past the '['
+  out[pos++] = start === 0 ? 0x5b /* [ */ : COMMA;
+  for (let i = start; i < end; i++) {
+    if (i > start) out[pos++] = COMMA;
+    out.set(fields.head, pos);
+    pos += fields.head.length;
+    const v = h.value[i];
+    if (Number.isFinite(v)) {
+      let c: number;
+      while ((c = formatted.charCodeAt(k)) !== COMMA && c !== CLOSE_BRACKET) {
+        out[pos++] = c;
+        k++;
+      }
+    } else {
+      pos = writeNumber(out, pos, v);
+      k += 4; // 'null'
+    }
+    k++; // the ',' or ']' after the value
+    out.set(fields.timestamp, pos);
+    pos = writeNumber(out, pos + fields.timestamp.length, h.timestamp[i]);
+    out.set(fields.step, pos);
+    pos = writeNumber(out, pos + fields.step.length, h.step[i]);
+    out[pos++] = CLOSE_BRACE;
+  }
+  if (end === h.length) out[pos++] = CLOSE_BRACKET;
+  return out.subarray(0, pos);
 }

@@ -142,14 +142,15 @@ export class Sqlite {
    * spell one as NULL), as typed columns. Long metric
    * histories are read this way: stepping through the C API sql.js exports, without the array Statement.get()
    * allocates per row, reads 100,000 points in about half the time. `capacity` is a hint (e.g. a known count).
+   * Rows go into `into` (one array per column, all as long) as long as they fit, then into new, larger arrays.
    */
-  numericColumns(sql: string, params: SqlValue[], columnCount: number, capacity = 1024): NumericColumns {
+  numericColumns(sql: string, params: SqlValue[], columnCount: number, capacity = 1024, into?: Float64Array[]): NumericColumns {
     const stmt = this.statement(sql);
-    let size = Math.max(16, capacity);
-    let columns = Array.from({ length: columnCount }, () => new Float64Array(size));
+    let size = into ? into[0].length : Math.max(16, capacity);
+    let columns = into ?? Array.from({ length: columnCount }, () => new Float64Array(size));
     let rows = 0;
     const grow = (): void => {
-      size *= 2;
+      size = Math.max(16, size * 2);
       columns = columns.map((c) => {
         const bigger = new Float64Array(size);
         bigger.set(c);

@@ -20,7 +20,7 @@ import {
 } from '../validation';
 import { CHECKPOINT_FILE, journalGenerations, journalPath, removeJournalsBefore, writeFileAtomic } from './durability';
 import { HistoryJsonCache } from './historyJsonCache';
-import { historyJsonSlices, readHistoryColumns } from './metricHistory';
+import { HistoryScratch, historyJsonSlices, readHistoryColumns } from './metricHistory';
 import { Journal } from './journal';
 import { applyOp, findRun, MetricKeys, type DatasetOp, type MetricTuple, type Op, type Pair, RUN_NAME_TAG, toJournalNumber } from './operations';
 import { OwnerLock, type OwnerInfo } from './ownerLock';
@@ -80,6 +80,7 @@ function validatePairs(pairs: KeyValue[] | undefined, what: 'param' | 'tag', lim
 export class TrackingStore {
   private readonly keys: MetricKeys;
   private readonly historyJson = new HistoryJsonCache();
+  private readonly historyScratch = new HistoryScratch();
   private journal: Journal<Op>;
   private generation: number;
   private lsn: number;
@@ -554,8 +555,9 @@ export class TrackingStore {
 
   /**
    * The whole history of a metric as the JSON bytes of MLflow's `metrics` list, in slices (undefined when
-   * there is none). Slices are built as they are taken, so a server can send the first while the rest are
-   * made; once all are taken they are kept and served again while the key gains no points.
+   * there is none), built as they are taken so a server can send the first while the rest are made. A slice
+   * may be overwritten by the next one: copy it, or finish with it (e.g. have it flushed to the socket),
+   * before taking the next. Fetched a second time with no new point, a history is kept and served again.
    */
   getMetricHistoryJson(runId: unknown, key: unknown): Iterable<Uint8Array> | undefined {
     const run = findRun(this.db, validateRunId(runId));
@@ -564,18 +566,24 @@ export class TrackingStore {
     if (keyId === undefined) return undefined;
     const count = this.db.get<{ count: number }>('SELECT count FROM latest_metrics WHERE run_id = ? AND key_id = ?', [run.id, keyId])?.count;
     if (count === undefined) return undefined;
-    const cached = this.historyJson.get(run.id, keyId, count);
-    if (cached !== undefined) return cached;
+    const found = this.historyJson.lookup(run.id, keyId, count);
+    if ('json' in found) return found.json;
+    const { historyJson: cache, historyScratch: scratch } = this;
     // Read now, not when the slices are taken: the answer is the history as of this call.
-    const history = readHistoryColumns(this.db, run.id, keyId, key, count);
-    const cache = this.historyJson;
+    const columns = scratch.columns.take(count);
+    const history = readHistoryColumns(this.db, run.id, keyId, key, count, columns);
     return (function* slices(): Generator<Uint8Array> {
-      const taken: Uint8Array[] = [];
-      for (const slice of historyJsonSlices(history)) {
-        taken.push(slice);
-        yield slice;
+      try {
+        if (!found.keep) return yield* historyJsonSlices(history, scratch.bytes);
+        const kept: Uint8Array[] = [];
+        for (const slice of historyJsonSlices(history)) {
+          kept.push(slice);
+          yield slice;
+        }
+        cache.set(run.id, keyId, count, kept, history.length);
+      } finally {
+        scratch.columns.give(columns);
       }
-      cache.set(run.id, keyId, count, taken, history.length);
     })();
   }
 

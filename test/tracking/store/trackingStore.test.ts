@@ -164,7 +164,13 @@ test('schema version is recorded and a newer store is refused with a clear messa
   }
 });
 
-const text = (slices: Iterable<Uint8Array>): string => Buffer.concat([...slices]).toString('utf8');
+/** Slices may be overwritten by the next one (see getMetricHistoryJson), so each is copied as it is taken. */
+function copies(slices: Iterable<Uint8Array>): Buffer[] {
+  const out: Buffer[] = [];
+  for (const slice of slices) out.push(Buffer.from(slice));
+  return out;
+}
+const text = (slices: Iterable<Uint8Array>): string => Buffer.concat(copies(slices)).toString('utf8');
 
 test('the history JSON served to REST clients follows every stored point, cached or not', async () => {
   await withStore(async (store) => {
@@ -176,8 +182,11 @@ test('the history JSON served to REST clients follows every stored point, cached
       { key: 'loss', value: 1, timestamp: 10, step: 0 },
       { key: 'loss', value: 'NaN', timestamp: 11, step: 1 },
     ]);
+    const second = store.getMetricHistoryJson(run, 'loss')!;
+    assert.ok(!Array.isArray(second), 'a history fetched once is not kept');
+    assert.equal(text(second), first);
     const cached = store.getMetricHistoryJson(run, 'loss')!;
-    assert.ok(Array.isArray(cached), 'a second fetch with no new point is served from the cache');
+    assert.ok(Array.isArray(cached), 'fetched a second time with no new point, it was kept and is served from the cache');
     assert.equal(text(cached), first);
     await store.logMetric(run, { key: 'loss', value: 1, timestamp: 10, step: 0 }); // identical point: nothing stored
     assert.equal(store.getMetricHistoryJson(run, 'loss'), cached);
@@ -185,6 +194,32 @@ test('the history JSON served to REST clients follows every stored point, cached
     const after = JSON.parse(text(store.getMetricHistoryJson(run, 'loss')!)) as { value: number | string }[];
     assert.deepEqual(after.map((m) => m.value), [1, 'NaN', 0.5]);
     assert.deepEqual(after, JSON.parse(JSON.stringify(store.getMetricHistory(run, 'loss').metrics.map((m) => ({ ...m, value: Number.isNaN(m.value) ? 'NaN' : m.value })))));
+  });
+});
+
+test('two history answers taken turn by turn do not write over each other', async () => {
+  await withStore(async (store) => {
+    const run = (await store.createRun({})).info.run_id;
+    for (const key of ['a', 'b']) {
+      const metrics = Array.from({ length: 1000 }, (_, i) => ({ key, value: key === 'a' ? i : -i - 0.5, timestamp: i, step: i }));
+      for (let i = 0; i < 30; i++) await store.logBatch({ run_id: run, metrics: metrics.map((m) => ({ ...m, step: m.step + i * 1000 })) });
+    }
+    const expected = (key: string): string => JSON.stringify(store.getMetricHistory(run, key).metrics);
+    const iterators = ['a', 'b'].map((key) => store.getMetricHistoryJson(run, key)![Symbol.iterator]());
+    const taken: Buffer[][] = [[], []];
+    for (let open = 2; open > 0; ) {
+      open = 0;
+      iterators.forEach((it, i) => {
+        const next = it.next();
+        if (!next.done) {
+          open++;
+          taken[i].push(Buffer.from(next.value));
+        }
+      });
+    }
+    assert.ok(taken[0].length > 2, 'several slices each');
+    assert.equal(Buffer.concat(taken[0]).toString(), expected('a'));
+    assert.equal(Buffer.concat(taken[1]).toString(), expected('b'));
   });
 });
 
@@ -201,7 +236,7 @@ test('a long history in slices is the same JSON as the whole list: order, non-fi
         step: i,
       }));
       for (let i = 0; i < points.length; i += 1000) await store.logBatch({ run_id: run, metrics: points.slice(i, i + 1000) });
-      const slices = [...store.getMetricHistoryJson(run, key)!];
+      const slices = copies(store.getMetricHistoryJson(run, key)!);
       assert.ok(slices.length > 2, 'answered in several slices');
       const parsed = JSON.parse(Buffer.concat(slices).toString('utf8')) as Array<{ key: string; value: number | string; timestamp: number; step: number }>;
       const expected = store.getMetricHistory(run, key).metrics.map((m) => ({
