@@ -181,10 +181,12 @@ async function restFigures(ceiling: number): Promise<void> {
     report('REST log-metric latency, median of 1000', `${fmt(median(lat), 3)} ms`, '≤ 1 ms', median(lat) <= 1);
     report('REST log-metric latency, p99 of 1000', `${fmt(pct(lat, 0.99), 3)} ms`);
 
-    // get-history of a 100,000-point metric: five metrics (one run each), each fetched first (nothing cached),
-    // then one of them again and again (served from the cache while no point arrives).
-    const histRuns = runs.slice(1, 6);
-    const histBodies = histRuns.flatMap((run) =>
+    // get-history of a 100,000-point metric: nine metrics (one run each), each fetched for the first time (nothing
+    // cached, each read from the store), after one warm-up fetch of a tenth: as in any benchmark, the code has run
+    // before (JIT, the reused scratch memory, the helper thread started); that fresh-process fetch is shown on its
+    // own. Then one of them again and again (kept from its second fetch, served from memory while no point arrives).
+    const [warmUpRun, ...histRuns] = runs.slice(1, 11);
+    const histBodies = [warmUpRun, ...histRuns].flatMap((run) =>
       Array.from({ length: 100 }, (_, b) =>
         JSON.stringify({ run_id: run, metrics: Array.from({ length: 1000 }, (_, i) => ({ key: 'long', value: Math.sin(b * 1000 + i), timestamp: 1_700_000_000_000 + b * 1000 + i, step: b * 1000 + i })) }),
       ),
@@ -198,6 +200,7 @@ async function restFigures(ceiling: number): Promise<void> {
       const ms = performance.now() - a;
       return { ms, points: (JSON.parse(r.text) as { metrics: unknown[] }).metrics.length };
     };
+    const cold = await fetchHistory(warmUpRun);
     const first: number[] = [];
     let points = 0;
     for (const run of histRuns) {
@@ -208,13 +211,14 @@ async function restFigures(ceiling: number): Promise<void> {
     const repeated: number[] = [];
     for (let i = 0; i < 9; i++) repeated.push((await fetchHistory(histRuns[0])).ms);
     report(
-      `REST get-history of a ${fmt(points)}-point metric, first fetch, median of 5 metrics (each read from the store)`,
+      `REST get-history of a ${fmt(points)}-point metric, first fetch, median of 9 metrics (each read from the store)`,
       `${fmt(median(first), 1)} ms`,
       '≤ 100 ms',
       median(first) <= 100 && points === 100_000,
     );
-    report('  … those 5 first fetches, in order', first.map((t) => fmt(t, 0)).join(' / ') + ' ms');
-    report('  … repeated fetch (cached until a point arrives), median of 9', `${fmt(median(repeated), 1)} ms`);
+    report('  … those 9 first fetches, in order', first.map((t) => fmt(t, 0)).join(' / ') + ' ms');
+    report('  … the warm-up fetch before them, the first in a fresh server process', `${fmt(cold.ms, 1)} ms`);
+    report('  … repeated fetch (kept from its second fetch while no point arrives), median of 9', `${fmt(median(repeated), 1)} ms`);
 
     // runs/search over 10,000 runs with a filter and an order.
     const sexp = ((await ok(s, 'POST', '/api/2.0/mlflow/experiments/create', { name: 'search' })) as { experiment_id: string }).experiment_id;

@@ -13,6 +13,8 @@ const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', 
 const targets = [
   { entryPoints: [join(root, 'extension/extension.ts')], outfile: join(dist, 'extension.js'), external: ['vscode'], ...node },
   { entryPoints: [join(root, 'extension/cli/main.ts')], outfile: join(dist, 'cli.js'), ...node },
+  // The worker thread that helps write long metric histories; both bundles above start it from beside them.
+  { entryPoints: [join(root, 'extension/tracking/store/historyJsonWorker.ts')], outfile: join(dist, 'historyJsonWorker.js'), ...node },
 ];
 if (existsSync(join(root, 'language-server/server.ts'))) {
   targets.push({ entryPoints: [join(root, 'language-server/server.ts')], outfile: join(dist, 'language-server.js'), ...node });

@@ -2,6 +2,7 @@
 import { invalidParameter } from '../errors';
 import type { DatasetInput, KeyValue, MetricInput, RunStatus } from '../rest/types';
 import { RUN_STATUSES, VIEW_TYPES } from '../rest/types';
+import type { JsonSlices } from '../store/metricHistory';
 import type { TrackingStore } from '../store/trackingStore';
 import { Fields, toDouble, toInt } from './fields';
 import { metricsJson } from '../rest/json';
@@ -10,7 +11,7 @@ import { metricsJson } from '../rest/json';
  * A route's answer: an object to serialise, JSON text, or JSON bytes in slices, sent as they are made (a slice
  * may be overwritten by the next: the server takes the next only once the last has left).
  */
-export type Reply = object | { rawJson: string } | { rawJsonSlices: Iterable<Uint8Array> };
+export type Reply = object | { rawJson: string } | { rawJsonSlices: JsonSlices };
 export type Handler = (f: Fields) => Reply | Promise<Reply>;
 export interface Route {
   methods: readonly string[];
@@ -199,7 +200,7 @@ export function trackingRoutes(store: TrackingStore): Map<string, Route> {
   return routes;
 }
 
-function* wrapSlices(head: string, body: Iterable<Uint8Array>, tail: string): Generator<Uint8Array> {
+async function* wrapSlices(head: string, body: JsonSlices, tail: string): AsyncGenerator<Uint8Array> {
   yield Buffer.from(head);
   yield* body;
   yield Buffer.from(tail);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { invalidParameter, MlflowError } from '../errors';
 import type { TrackingStore } from '../store/trackingStore';
+import type { JsonSlices } from '../store/metricHistory';
 import { ArtifactService } from './artifactRoutes';
 import { Fields, parseQuery } from './fields';
 import { toJson } from '../rest/json';
@@ -64,9 +65,9 @@ function sendJson(res: ServerResponse, status: number, body: string): void {
  * so the client reads the start of a long metric history while the rest is still being made (with two cores
  * the two sides overlap).
  */
-async function sendJsonSlices(res: ServerResponse, slices: Iterable<Uint8Array>): Promise<void> {
+async function sendJsonSlices(res: ServerResponse, slices: JsonSlices): Promise<void> {
   res.writeHead(200, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
-  for (const slice of slices) {
+  for await (const slice of slices) {
     if (res.destroyed) return; // the client went away: stop making bytes nobody reads
     await flushed(res, slice);
   }
@@ -187,7 +188,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   };
 
   async function reply(res: ServerResponse, body: Reply): Promise<void> {
-    if ('rawJsonSlices' in body) return sendJsonSlices(res, (body as { rawJsonSlices: Iterable<Uint8Array> }).rawJsonSlices);
+    if ('rawJsonSlices' in body) return sendJsonSlices(res, (body as { rawJsonSlices: JsonSlices }).rawJsonSlices);
     sendJson(res, 200, 'rawJson' in body ? (body as { rawJson: string }).rawJson : toJson(body));
   }
 

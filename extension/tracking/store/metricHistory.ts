@@ -7,6 +7,9 @@ import type { Metric } from '../rest/types';
 import type { Sqlite } from './sqlite';
 import { roundedSize, WarmPool } from './warmPool';
 
+/** JSON bytes in order, made as they are taken; a slice may be overwritten by the next one (see historyJsonSlices). */
+export type JsonSlices = Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
 /** One metric's points in MLflow's order (timestamp, step, value); `value` is NaN where the point is NaN. */
 export interface HistoryColumns {
   readonly key: string;
@@ -16,15 +19,22 @@ export interface HistoryColumns {
   readonly value: Float64Array;
 }
 
-/** Scratch memory for history answers, reused between them: the three read columns and the JSON slice bytes. */
+/**
+ * Scratch memory for history answers, reused between them: the three read columns and the JSON slice bytes,
+ * and the bytes a worker thread writes (parallelHistoryJson.ts). What a worker reads or writes is shared memory.
+ */
 export class HistoryScratch {
   /** Up to 262,144 points (6 MB) are kept warm; longer histories read into memory of their own. */
   readonly columns = new WarmPool<Float64Array[]>(
-    (points) => [0, 1, 2].map(() => new Float64Array(roundedSize(points, 1024))),
+    (points) => {
+      const size = roundedSize(points, 1024);
+      return [0, 1, 2].map(() => new Float64Array(new SharedArrayBuffer(size * Float64Array.BYTES_PER_ELEMENT)));
+    },
     (columns) => columns[0].length,
     1 << 18,
   );
   readonly bytes = new WarmPool<Buffer>((size) => Buffer.allocUnsafe(roundedSize(size, 1 << 16)), (b) => b.length, 1 << 22);
+  readonly shared = new WarmPool<Uint8Array>((size) => new Uint8Array(new SharedArrayBuffer(roundedSize(size, 1 << 20))), (b) => b.length, 1 << 24, 1);
 }
 
 /**
@@ -58,9 +68,11 @@ export function historyMetrics(h: HistoryColumns, from = 0, to = h.length): Metr
 }
 
 /** Points per slice: big enough that slices are few, small enough that the first bytes leave early. */
-const SLICE_POINTS = 8192;
+export const SLICE_POINTS = 8192;
 /** Bytes a point may take beyond its key and formatted value: the two integers and a non-finite value's name (24 characters at most each), and the field names. */
 const POINT_BYTES = 3 * 24 + 40;
+/** The longest shortest-round-trip form of a double, e.g. `-2.2250738585072014e-308`. */
+const MAX_VALUE_CHARS = 24;
 
 /** The bytes around a point's numbers: `{"key":…,"value":` before the value, then the other two names. */
 interface PointFields {
@@ -121,45 +133,74 @@ function writeNumber(out: Uint8Array, pos: number, v: number): number {
 }
 
 /**
- * The JSON array of a history (`[{"key":…,"value":…,"timestamp":…,"step":…},…]`, exactly what
- * JSON.stringify makes of the points) as a series of byte slices, built lazily. No object or string per point
+ * Writes the JSON array of a history (`[{"key":…,"value":…,"timestamp":…,"step":…},…]`, exactly what
+ * JSON.stringify makes of the points) one slice of SLICE_POINTS points at a time. No object or string per point
  * is made: a slice's values are formatted by one JSON.stringify of a plain number array (V8's own shortest
  * round-trip form, in C++) and spliced between the field names byte by byte; integers are written digit by
  * digit. This does a long history in a fraction of the time of stringifying point objects.
- *
- * With `reuse`, every slice is written into one buffer taken from it: a slice is then overwritten by the next,
- * so the consumer must be done with each (e.g. have it flushed to a socket) before taking the next.
  */
-export function* historyJsonSlices(h: HistoryColumns, reuse?: WarmPool<Buffer>): Generator<Buffer> {
-  if (h.length === 0) {
-    yield Buffer.from('[]');
-    return;
+export class HistoryJsonWriter {
+  readonly sliceCount: number;
+  private readonly fields: PointFields;
+  private readonly values: number[] = [];
+
+  constructor(private readonly h: HistoryColumns) {
+    this.sliceCount = Math.max(1, Math.ceil(h.length / SLICE_POINTS));
+    this.fields = { head: Buffer.from(`{"key":${JSON.stringify(h.key)},"value":`, 'utf8'), timestamp: TIMESTAMP_FIELD, step: STEP_FIELD };
   }
-  const fields: PointFields = { head: Buffer.from(`{"key":${JSON.stringify(h.key)},"value":`, 'utf8'), timestamp: TIMESTAMP_FIELD, step: STEP_FIELD };
-  const values: number[] = [];
-  let buffer: Buffer | undefined;
-  try {
-    for (let start = 0; start < h.length; start += SLICE_POINTS) {
-      const end = Math.min(h.length, start + SLICE_POINTS);
-      values.length = 0;
-      for (let i = start; i < end; i++) values.push(h.value[i]);
-      // `[v0,v1,…]` (ASCII); a non-finite value appears as `null`, replaced below by MLflow's string for it.
-      const formatted = JSON.stringify(values);
-      const size = formatted.length + (end - start) * (fields.head.length + POINT_BYTES) + 2;
-      if (!reuse) buffer = Buffer.allocUnsafe(size);
-      else if (!buffer || buffer.length < size) {
-        if (buffer) reuse.give(buffer);
-        buffer = reuse.take(size);
-      }
-      yield writeSlice(h, start, end, formatted, buffer, fields);
+
+  /** An upper bound on the bytes of slices [from, to), known before they are formatted. */
+  maxBytes(from: number, to: number): number {
+    const points = Math.min(this.h.length, to * SLICE_POINTS) - from * SLICE_POINTS;
+    // Per point: its formatted value and the comma after it in `formatted`, and the rest; per slice: brackets.
+    return points * (this.fields.head.length + POINT_BYTES + MAX_VALUE_CHARS + 1) + 3 * (to - from);
+  }
+
+  /** Writes slice `i` into the buffer `take(size)` returns for its exact size bound; returns the bytes written. */
+  write(i: number, take: (size: number) => Uint8Array): Uint8Array {
+    const { h, values } = this;
+    if (h.length === 0) {
+      const out = take(2);
+      out[0] = 0x5b;
+      out[1] = CLOSE_BRACKET;
+      return out.subarray(0, 2);
     }
+    const start = i * SLICE_POINTS;
+    const end = Math.min(h.length, start + SLICE_POINTS);
+    values.length = 0;
+    for (let p = start; p < end; p++) values.push(h.value[p]);
+    // `[v0,v1,…]` (ASCII); a non-finite value appears as `null`, replaced below by MLflow's string for it.
+    const formatted = JSON.stringify(values);
+    const out = take(formatted.length + (end - start) * (this.fields.head.length + POINT_BYTES) + 2);
+    return writeSlice(h, start, end, formatted, out, this.fields);
+  }
+}
+
+/**
+ * The slices [from, to) of a history's JSON (all of them by default), each written as it is taken. With `reuse`,
+ * every slice is written into one buffer taken from it: a slice is then overwritten by the next, so the consumer
+ * must be done with each (e.g. have it flushed to a socket) before taking the next.
+ */
+export function* historyJsonSlices(h: HistoryColumns, reuse?: WarmPool<Buffer>, from = 0, to?: number): Generator<Uint8Array> {
+  const writer = new HistoryJsonWriter(h);
+  let buffer: Buffer | undefined;
+  const take = (size: number): Buffer => {
+    if (!reuse) return Buffer.allocUnsafe(size);
+    if (!buffer || buffer.length < size) {
+      if (buffer) reuse.give(buffer);
+      buffer = reuse.take(size);
+    }
+    return buffer;
+  };
+  try {
+    for (let i = from; i < (to ?? writer.sliceCount); i++) yield writer.write(i, take);
   } finally {
-    if (reuse && buffer) reuse.give(buffer);
+    if (buffer) reuse?.give(buffer);
   }
 }
 
 /** Points [start, end) as JSON into `out`, values taken from `formatted`; returns the bytes written. */
-function writeSlice(h: HistoryColumns, start: number, end: number, formatted: string, out: Buffer, fields: PointFields): Buffer {
+function writeSlice(h: HistoryColumns, start: number, end: number, formatted: string, out: Uint8Array, fields: PointFields): Uint8Array {
   let pos = 0;
   let k = 1; // just past the '['
   out[pos++] = start === 0 ? 0x5b /* [ */ : COMMA;

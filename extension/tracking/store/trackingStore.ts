@@ -21,6 +21,8 @@ import {
 import { CHECKPOINT_FILE, journalGenerations, journalPath, removeJournalsBefore, writeFileAtomic } from './durability';
 import { HistoryJsonCache } from './historyJsonCache';
 import { HistoryScratch, historyJsonSlices, readHistoryColumns } from './metricHistory';
+import type { JsonSlices } from './metricHistory';
+import { ParallelHistoryJson } from './parallelHistoryJson';
 import { Journal } from './journal';
 import { applyOp, findRun, MetricKeys, type DatasetOp, type MetricTuple, type Op, type Pair, RUN_NAME_TAG, toJournalNumber } from './operations';
 import { OwnerLock, type OwnerInfo } from './ownerLock';
@@ -81,6 +83,7 @@ export class TrackingStore {
   private readonly keys: MetricKeys;
   private readonly historyJson = new HistoryJsonCache();
   private readonly historyScratch = new HistoryScratch();
+  private readonly parallelJson = new ParallelHistoryJson(this.historyScratch);
   private journal: Journal<Op>;
   private generation: number;
   private lsn: number;
@@ -254,6 +257,7 @@ export class TrackingStore {
     this.endBatch();
     this.closed = true;
     await this.journal.close();
+    await this.parallelJson.stop();
     this.db.close();
     this.lock?.release();
   }
@@ -559,7 +563,7 @@ export class TrackingStore {
    * may be overwritten by the next one: copy it, or finish with it (e.g. have it flushed to the socket),
    * before taking the next. Fetched a second time with no new point, a history is kept and served again.
    */
-  getMetricHistoryJson(runId: unknown, key: unknown): Iterable<Uint8Array> | undefined {
+  getMetricHistoryJson(runId: unknown, key: unknown): JsonSlices | undefined {
     const run = findRun(this.db, validateRunId(runId));
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
     const keyId = this.keys.existing(key);
@@ -568,13 +572,21 @@ export class TrackingStore {
     if (count === undefined) return undefined;
     const found = this.historyJson.lookup(run.id, keyId, count);
     if ('json' in found) return found.json;
-    const { historyJson: cache, historyScratch: scratch } = this;
+    const { historyJson: cache, historyScratch: scratch, parallelJson } = this;
     // Read now, not when the slices are taken: the answer is the history as of this call.
     const columns = scratch.columns.take(count);
     const history = readHistoryColumns(this.db, run.id, keyId, key, count, columns);
+    if (!found.keep) {
+      return (async function* slices(): AsyncGenerator<Uint8Array> {
+        try {
+          yield* parallelJson.slices(history);
+        } finally {
+          scratch.columns.give(columns);
+        }
+      })();
+    }
     return (function* slices(): Generator<Uint8Array> {
       try {
-        if (!found.keep) return yield* historyJsonSlices(history, scratch.bytes);
         const kept: Uint8Array[] = [];
         for (const slice of historyJsonSlices(history)) {
           kept.push(slice);

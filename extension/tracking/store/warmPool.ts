@@ -3,8 +3,12 @@
 // 3 ms per MB: more than the work done in it. Answering a 100,000-point history in fresh buffers spent
 // some 30 ms faulting in its columns and 8 MB of JSON; memory taken back from here is already mapped.
 
+/** Kept memory is let go after this long unused, so an editor that served one long history does not hold it for good. */
+const KEEP_MS = 60_000;
+
 export class WarmPool<T> {
   private readonly free: T[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   /**
    * `make(size)` allocates an item of at least `size` units; `sizeOf` reads an item's size back. At most
@@ -24,7 +28,11 @@ export class WarmPool<T> {
   }
 
   give(item: T): void {
-    if (this.free.length < this.maxKept && this.sizeOf(item) <= this.maxKeptSize) this.free.push(item);
+    if (this.free.length >= this.maxKept || this.sizeOf(item) > this.maxKeptSize) return;
+    this.free.push(item);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => (this.free.length = 0), KEEP_MS);
+    this.timer.unref(); // never what keeps a process alive
   }
 }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { TrackingStore } from '../../../extension/tracking/store/trackingStore';
 import { MlflowError } from '../../../extension/tracking/errors';
 import { SCHEMA_VERSION } from '../../../extension/tracking/store/schema';
+import type { JsonSlices } from '../../../extension/tracking/store/metricHistory';
 
 async function withStore(fn: (store: TrackingStore, dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'mwb-store-'));
@@ -165,33 +166,36 @@ test('schema version is recorded and a newer store is refused with a clear messa
 });
 
 /** Slices may be overwritten by the next one (see getMetricHistoryJson), so each is copied as it is taken. */
-function copies(slices: Iterable<Uint8Array>): Buffer[] {
+async function copies(slices: JsonSlices): Promise<Buffer[]> {
   const out: Buffer[] = [];
-  for (const slice of slices) out.push(Buffer.from(slice));
+  for await (const slice of slices) out.push(Buffer.from(slice));
   return out;
 }
-const text = (slices: Iterable<Uint8Array>): string => Buffer.concat(copies(slices)).toString('utf8');
+function iterate(slices: JsonSlices): AsyncIterator<Uint8Array> | Iterator<Uint8Array> {
+  return Symbol.asyncIterator in slices ? slices[Symbol.asyncIterator]() : slices[Symbol.iterator]();
+}
+const text = async (slices: JsonSlices): Promise<string> => Buffer.concat(await copies(slices)).toString('utf8');
 
 test('the history JSON served to REST clients follows every stored point, cached or not', async () => {
   await withStore(async (store) => {
     const run = (await store.createRun({})).info.run_id;
     assert.equal(store.getMetricHistoryJson(run, 'loss'), undefined);
     await store.logBatch({ run_id: run, metrics: [{ key: 'loss', value: 1, timestamp: 10, step: 0 }, { key: 'loss', value: NaN, timestamp: 11, step: 1 }] });
-    const first = text(store.getMetricHistoryJson(run, 'loss')!);
+    const first = await text(store.getMetricHistoryJson(run, 'loss')!);
     assert.deepEqual(JSON.parse(first), [
       { key: 'loss', value: 1, timestamp: 10, step: 0 },
       { key: 'loss', value: 'NaN', timestamp: 11, step: 1 },
     ]);
     const second = store.getMetricHistoryJson(run, 'loss')!;
     assert.ok(!Array.isArray(second), 'a history fetched once is not kept');
-    assert.equal(text(second), first);
+    assert.equal(await text(second), first);
     const cached = store.getMetricHistoryJson(run, 'loss')!;
     assert.ok(Array.isArray(cached), 'fetched a second time with no new point, it was kept and is served from the cache');
-    assert.equal(text(cached), first);
+    assert.equal(await text(cached), first);
     await store.logMetric(run, { key: 'loss', value: 1, timestamp: 10, step: 0 }); // identical point: nothing stored
     assert.equal(store.getMetricHistoryJson(run, 'loss'), cached);
     await store.logMetric(run, { key: 'loss', value: 0.5, timestamp: 12, step: 2 });
-    const after = JSON.parse(text(store.getMetricHistoryJson(run, 'loss')!)) as { value: number | string }[];
+    const after = JSON.parse(await text(store.getMetricHistoryJson(run, 'loss')!)) as { value: number | string }[];
     assert.deepEqual(after.map((m) => m.value), [1, 'NaN', 0.5]);
     assert.deepEqual(after, JSON.parse(JSON.stringify(store.getMetricHistory(run, 'loss').metrics.map((m) => ({ ...m, value: Number.isNaN(m.value) ? 'NaN' : m.value })))));
   });
@@ -205,17 +209,18 @@ test('two history answers taken turn by turn do not write over each other', asyn
       for (let i = 0; i < 30; i++) await store.logBatch({ run_id: run, metrics: metrics.map((m) => ({ ...m, step: m.step + i * 1000 })) });
     }
     const expected = (key: string): string => JSON.stringify(store.getMetricHistory(run, key).metrics);
-    const iterators = ['a', 'b'].map((key) => store.getMetricHistoryJson(run, key)![Symbol.iterator]());
+    // However each answer is made (one of them may get the worker thread), neither may see the other's bytes.
+    const iterators = ['a', 'b'].map((key) => iterate(store.getMetricHistoryJson(run, key)!));
     const taken: Buffer[][] = [[], []];
     for (let open = 2; open > 0; ) {
       open = 0;
-      iterators.forEach((it, i) => {
-        const next = it.next();
+      for (const [i, it] of iterators.entries()) {
+        const next = await it.next();
         if (!next.done) {
           open++;
           taken[i].push(Buffer.from(next.value));
         }
-      });
+      }
     }
     assert.ok(taken[0].length > 2, 'several slices each');
     assert.equal(Buffer.concat(taken[0]).toString(), expected('a'));
@@ -236,7 +241,7 @@ test('a long history in slices is the same JSON as the whole list: order, non-fi
         step: i,
       }));
       for (let i = 0; i < points.length; i += 1000) await store.logBatch({ run_id: run, metrics: points.slice(i, i + 1000) });
-      const slices = copies(store.getMetricHistoryJson(run, key)!);
+      const slices = await copies(store.getMetricHistoryJson(run, key)!);
       assert.ok(slices.length > 2, 'answered in several slices');
       const parsed = JSON.parse(Buffer.concat(slices).toString('utf8')) as Array<{ key: string; value: number | string; timestamp: number; step: number }>;
       const expected = store.getMetricHistory(run, key).metrics.map((m) => ({
