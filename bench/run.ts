@@ -294,7 +294,9 @@ async function main(): Promise<void> {
   await coldOpen();
   // Figures of other parts live beside their code. Each module runs in a process of its own, as each part
   // runs in production (language server, extension host): no module's heap or JIT state weighs on another's.
-  for (const [modulePath, fn] of [['./languageServer', 'benchLanguageServer'], ['./registry', 'benchRegistry'], ['./panels', 'benchPanels'], ['./views', 'benchViews']] as const) {
+  // `npm run bench -- --core` stops after the tracking core's figures.
+  const modules = process.argv.includes('--core') ? [] : ([['./languageServer', 'benchLanguageServer'], ['./registry', 'benchRegistry'], ['./panels', 'benchPanels'], ['./views', 'benchViews']] as const);
+  for (const [modulePath, fn] of modules) {
     const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--module', modulePath, fn], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (child.status !== 0) throw new Error(`bench ${modulePath} failed:\n${child.stderr}`);
     const rows = JSON.parse(child.stdout.trim().split('\n').pop()!) as BenchRows | Record<string, number>;
