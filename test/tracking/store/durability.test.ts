@@ -2,12 +2,13 @@
 // replace the image atomically; one owner per store, with stale locks taken over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StoreOwnedError, TrackingStore } from '../../../extension/tracking/store/trackingStore';
 import { readOwner } from '../../../extension/tracking/store/ownerLock';
+import { Journal } from '../../../extension/tracking/store/journal';
 
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'mwb-dur-'));
 
@@ -48,33 +49,67 @@ test('acknowledged writes are in the journal before the promise resolves, and re
   }
 });
 
-test('a torn or corrupt journal tail is cut off and the store opens with everything before it', async () => {
+/** Where the journal's records end: the file runs on with the zeros of its reserve while the store is open. */
+function recordsEnd(path: string): number {
+  const bytes = readFileSync(path);
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end--;
+  return end;
+}
+
+for (const [tail, tear] of [
+  ['followed by the reserve', (path: string, end: number) => writeSync(openSync(path, 'r+'), Buffer.alloc(7), 0, 7, end - 7)],
+  ['followed by garbage', (path: string, end: number) => {
+    truncateSync(path, end - 7);
+    appendFileSync(path, Buffer.from([1, 2, 3]));
+  }],
+] as const) {
+  test(`a torn journal tail ${tail} is cut off and the store opens with everything before it`, async () => {
+    const dir = tempDir();
+    const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0 });
+    const run = (await store.createRun({})).info.run_id;
+    for (let i = 0; i < 10; i++) await store.logMetric(run, { key: 'm', value: i, timestamp: i, step: i });
+    const copy = crashCopy(dir);
+    await store.close();
+    const [journal] = journals(copy);
+    const path = join(copy, journal);
+    const end = recordsEnd(path);
+    assert.ok(statSync(path).size > end, 'an open journal runs on past its records');
+    tear(path, end); // the last record is torn in the middle
+    const reopened = await TrackingStore.open({ dir: copy, checkpointIntervalMs: 0 });
+    try {
+      const points = reopened.getMetricHistory(run, 'm').metrics.map((m) => m.value);
+      assert.deepEqual(points, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      await reopened.logMetric(run, { key: 'm', value: 99, timestamp: 99, step: 99 }); // and it keeps working
+    } finally {
+      await reopened.close();
+    }
+    const again = await TrackingStore.open({ dir: copy, checkpointIntervalMs: 0 });
+    try {
+      assert.equal(again.getMetricHistory(run, 'm').metrics.length, 10);
+    } finally {
+      await again.close();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+}
+
+test('a journal writes into a reserve ahead of its records, and is cut after its last record when closed', async () => {
   const dir = tempDir();
-  const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0 });
-  const run = (await store.createRun({})).info.run_id;
-  for (let i = 0; i < 10; i++) await store.logMetric(run, { key: 'm', value: i, timestamp: i, step: i });
-  const copy = crashCopy(dir);
-  await store.close();
-  const [journal] = journals(copy);
-  const path = join(copy, journal);
-  const size = statSync(path).size;
-  truncateSync(path, size - 7); // the last record is torn in the middle
-  appendFileSync(path, Buffer.from([1, 2, 3])); // and followed by garbage
-  const reopened = await TrackingStore.open({ dir: copy, checkpointIntervalMs: 0 });
+  const path = join(dir, 'journal.log');
   try {
-    const points = reopened.getMetricHistory(run, 'm').metrics.map((m) => m.value);
-    assert.deepEqual(points, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-    await reopened.logMetric(run, { key: 'm', value: 99, timestamp: 99, step: 99 }); // and it keeps working
+    const journal = Journal.open<{ n: number }>(path);
+    for (let n = 0; n < 5000; n++) void journal.append({ lsn: n + 1, op: { n } });
+    await journal.drain();
+    assert.ok(statSync(path).size > journal.size, 'the file runs on past the records');
+    assert.equal(recordsEnd(path), journal.size);
+    assert.deepEqual(Journal.replay<{ n: number }>(path).map((e) => e.op.n), Array.from({ length: 5000 }, (_, n) => n), 'replay stops at the reserve');
+    await journal.close();
+    assert.equal(statSync(path).size, recordsEnd(path), 'closed, it ends at its last record');
+    assert.equal(Journal.replay(path).length, 5000);
   } finally {
-    await reopened.close();
-  }
-  const again = await TrackingStore.open({ dir: copy, checkpointIntervalMs: 0 });
-  try {
-    assert.equal(again.getMetricHistory(run, 'm').metrics.length, 10);
-  } finally {
-    await again.close();
     rmSync(dir, { recursive: true, force: true });
-    rmSync(copy, { recursive: true, force: true });
   }
 });
 
