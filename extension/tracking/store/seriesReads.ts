@@ -143,6 +143,29 @@ function neighbour(db: Sqlite, runId: number, keyId: number, step: number, dir: 
   return r ? [r[0] as number, r[1] as number, r[2] as number] : undefined;
 }
 
+/**
+ * The last finite point before `from` and the first after `to` in time, each looked for in the last (first) top-level
+ * block that reaches past that edge: exact when timestamps grow with steps, as for stepsForTime.
+ */
+function timeNeighbours(db: Sqlite, runId: number, keyId: number, from: number, to: number): Array<[number, number, number]> {
+  const size = blockSize(TOP_LEVEL);
+  const side = (dir: 'ASC' | 'DESC', edge: number): [number, number, number] | undefined => {
+    const [blockEdge, pointEdge] = dir === 'DESC' ? ['min_time < ?', 'timestamp < ?'] : ['max_time > ?', 'timestamp > ?'];
+    const block = db.get<{ block: number }>(
+      `SELECT block FROM metric_blocks WHERE run_id = ? AND key_id = ? AND level = ? AND finite > 0 AND ${blockEdge} ORDER BY block ${dir} LIMIT 1`,
+      [runId, keyId, TOP_LEVEL, edge],
+    )?.block;
+    if (block === undefined) return undefined;
+    const r = db.rows(
+      `SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ? AND is_nan = 0
+       AND value BETWEEN ? AND ? AND ${pointEdge} ORDER BY timestamp ${dir}, step ${dir}, value ${dir} LIMIT 1`,
+      [runId, keyId, block * size, block * size + size - 1, -MAX_FINITE, MAX_FINITE, edge],
+    )[0];
+    return r ? [r[0] as number, r[1] as number, r[2] as number] : undefined;
+  };
+  return [side('DESC', from), side('ASC', to)].filter((p): p is [number, number, number] => p !== undefined);
+}
+
 class SeriesOut {
   readonly step: number[] = [];
   readonly timestamp: number[] = [];
@@ -185,8 +208,14 @@ export function readMetricSeries(db: Sqlite, runId: number, keyId: number, total
   const w = Math.max(MIN_SERIES_BUCKETS, Math.min(MAX_SERIES_BUCKETS, Math.round(Number.isFinite(q.buckets) ? q.buckets : 1000)));
   let bounds: StepBounds | undefined;
   if (q.axis === 'time') {
-    bounds = stepsForTime(db, runId, keyId, q.from ?? extent.min_time, q.to ?? extent.max_time);
-    if (!bounds) return answer(true);
+    const from = q.from ?? extent.min_time;
+    const to = q.to ?? extent.max_time;
+    bounds = stepsForTime(db, runId, keyId, from, to);
+    if (!bounds) {
+      // No point in the window (e.g. zoomed into a pause of the run): the points on either side draw the line across.
+      for (const p of timeNeighbours(db, runId, keyId, from, to)) out.push(...p);
+      return answer(true);
+    }
   } else {
     bounds = { minStep: Math.ceil(q.from ?? extent.min_step), maxStep: Math.floor(q.to ?? extent.max_step) };
   }

@@ -231,3 +231,33 @@ test('a downsampled series keeps every bucket’s first, minimum, maximum and la
     rmSync(store.dir, { recursive: true, force: true });
   }
 });
+
+test('a time window inside a pause of the run gets the points on either side, to draw the line across it', async () => {
+  const store = await openTemp('mwb-gap-');
+  try {
+    const runId = (await store.createRun({})).info.run_id;
+    // 20,000 steps, ten seconds apart, with an hour's pause after step 12,287 (a top-level block boundary, so no
+    // block spans the pause) and five minutes' pause after step 5,000 (inside blocks).
+    const at = (step: number): number => 1_000_000 + step * 10_000 + (step > 5_000 ? 300_000 : 0) + (step >= 12_288 ? 3_600_000_000 : 0);
+    for (let b = 0; b < 20; b++) {
+      await store.logBatch({ run_id: runId, metrics: Array.from({ length: 1000 }, (_, i) => ({ key: 'm', value: Math.sin(b * 1000 + i), timestamp: at(b * 1000 + i), step: b * 1000 + i })) });
+    }
+    const points = (from: number, to: number): Array<{ step: number; ts: number }> => {
+      const s = store.getMetricSeries(runId, 'm', { axis: 'time', from, to, buckets: 100 });
+      return s.step.map((step, i) => ({ step, ts: s.timestamp[i] }));
+    };
+    const pause = [at(12_287), at(12_288)];
+    assert.deepEqual(points(pause[0] + 1000, pause[1] - 1000), [{ step: 12_287, ts: pause[0] }, { step: 12_288, ts: pause[1] }]);
+    assert.deepEqual(points(at(0) - 5000, at(0) - 1), [{ step: 0, ts: at(0) }], 'before the first point: only the one after');
+    assert.deepEqual(points(at(19_999) + 1, at(19_999) + 5000), [{ step: 19_999, ts: at(19_999) }], 'after the last point: only the one before');
+    const across = points(pause[0] - 25_000, pause[1] + 25_000).map((p) => p.step);
+    assert.deepEqual(across, [12_284, 12_285, 12_286, 12_287, 12_288, 12_289, 12_290, 12_291], 'a window reaching both sides: its points and one more each side');
+    // A pause inside a block: the block's points come back, both sides of the window among them, none inside it.
+    const inside = points(at(5_000) + 1000, at(5_001) - 1000);
+    assert.ok(inside.some((p) => p.step === 5_000) && inside.some((p) => p.step === 5_001), 'both sides');
+    assert.ok(inside.every((p) => p.ts < at(5_000) + 1000 || p.ts > at(5_001) - 1000), 'nothing inside the pause');
+  } finally {
+    await store.close();
+    rmSync(store.dir, { recursive: true, force: true });
+  }
+});
