@@ -83,19 +83,31 @@ export function parseYaml(text: string, sink: DiagnosticSink, parsed: ParsedYaml
   if (tooDeep) {
     sink.error('yaml-syntax', `YAML nested more than ${MAX_NESTING} levels deep: not analysed; MLflow's YAML loader fails on it (RecursionError).`, span(0, Math.min(text.length, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))));
   }
-  for (const e of doc.errors) {
+  reportYamlProblems(text, doc.errors, doc.warnings, sink);
+  reportDuplicateKeys(doc.contents, sink);
+  reportBadMerges(doc.contents, doc, sink);
+  return doc;
+}
+
+/** What the parser says about a text: an error or warning and where, as offsets into the text. */
+export interface YamlProblem {
+  code: string;
+  message: string;
+  pos: [number, number];
+}
+
+/** The parser's errors, then its warnings, as diagnostics (the incremental analysis reports those of a re-read region). */
+export function reportYamlProblems(text: string, errors: readonly YamlProblem[], warnings: readonly YamlProblem[], sink: DiagnosticSink): void {
+  for (const e of errors) {
     const [start, end] = e.pos;
     sink.error('yaml-syntax', `YAML syntax error: ${firstLine(e.message)}. MLflow's YAML loader rejects the file.`, widen(text, start, end));
   }
-  for (const w of doc.warnings) {
+  for (const w of warnings) {
     const [start, end] = w.pos;
     // safe_load refuses tags it does not know (e.g. !!python/object), so the whole file fails.
     if (w.code === 'TAG_RESOLVE_FAILED') sink.error('yaml-syntax', `${firstLine(w.message)}: MLflow's YAML loader (safe_load) rejects unknown tags.`, widen(text, start, end));
     else sink.warning('yaml-warning', `${firstLine(w.message)}.`, widen(text, start, end));
   }
-  reportDuplicateKeys(doc.contents, sink);
-  reportBadMerges(doc.contents, doc, sink);
-  return doc;
 }
 
 function firstLine(message: string): string {
