@@ -26,7 +26,7 @@ import type { MlprojectEntryPoint, MlprojectModel, MlprojectOptions } from './mo
 import { parseMlproject } from './parse';
 import { analyzeProject } from './project';
 import { readRegion } from './regions';
-import type { RegionUnit } from './regions';
+import type { Region, RegionUnit } from './regions';
 import { splitMlproject } from './sections';
 import type { EntrySection, Section, TopSection } from './sections';
 
@@ -107,30 +107,36 @@ export class IncrementalMlproject {
       split = undefined;
       out.items.push({ key, keyNode: pair.key, pair, walk });
     };
+    // Where pieces cannot be read alone, regions read in context; the pieces stand for the rest.
+    const regions: Region[] = [];
     for (let u = 0; u < units.length; ) {
-      const unit = units[u];
-      if (unit.clean) {
-        if (unit.entry) split!.entries!.push({ piece: unit.entry, base: unit.start, key: unit.entry.piece!.key });
-        else if (layout[unit.section].entryPoints) out.items.push((split = { key: unit.top!.piece!.key, keyNode: unit.top!.piece!.pair.key, entries: [] }));
-        else top(unit.top!.piece!.pair, unit.top!.piece!.key, unit.top!.piece!.doc.contents);
+      if (units[u].clean) {
         u++;
         continue;
       }
-      const region = readRegion(text, units, u);
+      const region = readRegion(text, units, u, regions.length ? regions[regions.length - 1].to : 0);
       if (!region) return undefined;
-      out.reread += region.parsed;
-      out.errors.push(...region.errors);
-      out.warnings.push(...region.warnings);
-      // An entry point begins a region only after its (clean) header, so `split` is set then.
-      if (region.entries.length && !split) return undefined;
-      for (const pair of region.entries) split!.entries!.push({ pair, key: keyString(pair.key) });
-      region.tops.forEach((pair, i) => {
-        if (region.openEntries && i === region.tops.length - 1) {
-          const entries = region.openEntries.map((p): EntryItem => ({ pair: p, key: keyString(p.key) }));
-          out.items.push((split = { key: keyString(pair.key), keyNode: pair.key, entries }));
-        } else top(pair, keyString(pair.key), single(pair));
-      });
+      regions.push(region);
       u = region.to;
+    }
+    for (let u = 0, next = 0; u < units.length; ) {
+      const region = regions[next];
+      if (region?.from === u) {
+        out.reread += region.parsed;
+        out.errors.push(...region.errors);
+        out.warnings.push(...region.warnings);
+        // A region begins at an entry point only after its header, so `split` is set then.
+        if (region.entries.length && !split) return undefined;
+        for (const pair of region.entries) split!.entries!.push({ pair, key: keyString(pair.key) });
+        for (const pair of region.tops) top(pair, keyString(pair.key), single(pair));
+        next++;
+        u = region.to;
+        continue;
+      }
+      const unit = units[u++];
+      if (unit.entry) split!.entries!.push({ piece: unit.entry, base: unit.start, key: unit.entry.piece!.key });
+      else if (layout[unit.section].entryPoints) out.items.push((split = { key: unit.top!.piece!.key, keyNode: unit.top!.piece!.pair.key, entries: [] }));
+      else top(unit.top!.piece!.pair, unit.top!.piece!.key, unit.top!.piece!.doc.contents);
     }
     return out;
   }

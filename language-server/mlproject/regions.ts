@@ -4,15 +4,17 @@
 // first such piece to the point where the parse is provably back in step with the pieces.
 //
 // Why that is exact: every piece before the region was read cleanly alone, and a cut is only ever
-// made before a key at the mapping's own column (sections.ts), so the parser stands in the same
-// state there as at the start of a document (or, for an entry point, as right after the
-// `entry_points:` line): the region is parsed after just that context. It is back in step at a
-// later piece when that piece's key is a key of the right block mapping at its own offset (so no
-// quote, flow collection or deeper node is still open there) with no error or warning in the
-// piece's span; from there on the file reads as its pieces do alone, and what the region's parse
-// says about later text is dropped. If no piece gets back in step, the region runs to the end of
-// the file. The parse of the text before a piece's key line does not depend on the text after it,
-// so the region's errors, warnings and nodes are those of the whole-file parse, moved by an offset.
+// made before a key at the mapping's own column (sections.ts), so the parser stands there as at
+// the start of a document (or, for an entry point, as right after the `entry_points:` line), with
+// one exception: yaml's lexer carries over from the line before the indentation a plain scalar
+// needs to continue, unless the line's second character is not blank (Lexer.parseLineStart), so a
+// region never starts at a key like `a b:`. The region is parsed after just that context. It is
+// back in step at a later piece when that piece's key is a key of the right block mapping at its
+// own offset (no quote, flow collection or deeper node is still open there) with no error or
+// warning in the piece's span: the file reads on as its pieces do alone, and what the region's
+// parse says about later text is dropped. If no piece gets back in step, the region runs to the
+// end of the file. How the text before a piece's key line parses does not depend on the text after
+// it, so the region's errors, warnings and nodes are the whole-file parse's, moved by an offset.
 // test/language-server/incremental*.test.ts check this against whole-file parses of edited files.
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
@@ -44,11 +46,6 @@ export interface Region {
   entries: Pair[];
   /** The top-level pairs that follow, their ranges moved to the file. */
   tops: Pair[];
-  /**
-   * When `units[to]` is an entry point under a header inside the region: the entry point pairs
-   * before it, read from the last of `tops` (that header's pair); the pieces continue them.
-   */
-  openEntries?: Pair[];
   /** Characters parsed to find the region, over all attempts (tests check that the work stays local). */
   parsed: number;
 }
@@ -68,26 +65,27 @@ interface Attempt {
 }
 
 /**
- * Reads units from `from` (which did not read cleanly alone) in context. Undefined when the result
- * cannot be vouched for (aliases, merge keys, a root that is not a block mapping, findings in the
- * context, too deep a text): the caller then parses the whole file.
+ * Reads units from `broken` (which did not read cleanly alone) in context, starting there or at a
+ * clean unit before it, not before `floor` (where the previous region ended). Undefined when the
+ * result cannot be vouched for (aliases, merge keys, a root that is not a block mapping, findings
+ * in the context, too deep a text): the caller then parses the whole file.
  */
-export function readRegion(text: string, units: readonly RegionUnit[], from: number): Region | undefined {
+export function readRegion(text: string, units: readonly RegionUnit[], broken: number, floor: number): Region | undefined {
+  let from = broken;
+  // See above: with a blank second character, the lexer's state at a key depends on the line
+  // before (typing a new key's first letter is common), so the region starts at a piece before.
+  while (BLANK.has(text[units[from].keyAt + 1] ?? '')) if (--from < floor) return undefined;
   const first = units[from];
-  // The yaml lexer carries one thing over from the line before: the indentation a plain scalar
-  // must keep to continue on the next line, unless the line's second character is not blank
-  // (yaml's Lexer.parseLineStart). Only then does the region start as it would in the file.
-  if (BLANK.has(text[first.keyAt + 1] ?? '')) return undefined;
   const context = first.header ? text.slice(first.header.start, first.header.end) : '';
   // Most regions end at the next piece; when one runs on, each attempt reads 8 times as many
   // pieces, so that all attempts together read at most 8/7 of the text the last one reads.
   let parsed = 0;
   for (let span = 1; ; span *= 8) {
-    const last = Math.min(units.length - 1, from + span);
+    const last = Math.min(units.length - 1, broken + span);
     const attempt = parse(text, context, first.start, units[last].end);
     if (!attempt) return undefined;
     parsed += attempt.length;
-    for (let b = from + 1; b <= last; b++) if (backInStep(attempt, units, from, b)) return region(attempt, units, from, b, parsed);
+    for (let b = broken + 1; b <= last; b++) if (backInStep(attempt, units, from, b)) return region(attempt, units, from, b, parsed);
     if (last === units.length - 1) return region(attempt, units, from, units.length, parsed);
   }
 }
@@ -112,18 +110,19 @@ function position(pair: Pair): number | undefined {
   return (pair.key as Node | null)?.range?.[0] ?? (pair.value as Node | null)?.range?.[0];
 }
 
-/** The block mapping of the entry points under `header`, as parsed. */
-function entryPointsMap(attempt: Attempt, units: readonly RegionUnit[], from: number, header: Section): YAMLMap | undefined {
-  const first = units[from];
-  const at = first.header?.start === header.start ? 0 : header.start - attempt.delta;
-  const pair = attempt.root.items.find((p) => isScalar(p.key) && p.key.range?.[0] === at);
-  return isMap(pair?.value) && !pair.value.flow ? pair.value : undefined;
+/** For a region that starts at an entry point: the entry points' block mapping (the context's pair holds it). */
+function contextMap(attempt: Attempt): YAMLMap | undefined {
+  const pair = attempt.root.items[0];
+  return attempt.context && isScalar(pair?.key) && pair.key.range?.[0] === 0 && isMap(pair.value) && !pair.value.flow ? pair.value : undefined;
 }
 
 function backInStep(attempt: Attempt, units: readonly RegionUnit[], from: number, b: number): boolean {
   const unit = units[b];
   if (!unit.clean) return false;
-  const map = unit.header ? entryPointsMap(attempt, units, from, unit.header) : attempt.root;
+  // An entry point is only looked for under the header of the context: one whose header lies in
+  // the region would need that header's pair assembled from both sides (rare; read on instead).
+  if (unit.header && unit.header.start !== units[from].header?.start) return false;
+  const map = unit.header ? contextMap(attempt) : attempt.root;
   const keyAt = unit.keyAt - attempt.delta;
   if (!map?.items.some((p) => isScalar(p.key) && p.key.range?.[0] === keyAt)) return false;
   const inside = (p: YamlProblem): boolean => p.pos[0] >= unit.start && p.pos[0] <= unit.end;
@@ -148,27 +147,17 @@ function region(attempt: Attempt, units: readonly RegionUnit[], from: number, to
   const items = attempt.root.items as Pair[];
   let entries: Pair[] = [];
   let tops: Pair[] | undefined;
-  if (units[from].header) {
-    const map = entryPointsMap(attempt, units, from, units[from].header!);
-    if (!map || items[0]?.value !== map) return undefined;
-    const all = before(map.items as Pair[]);
+  if (attempt.context) {
+    const map = contextMap(attempt);
+    const all = map && before(map.items as Pair[]);
     tops = before(items.slice(1));
     if (!all || !tops) return undefined;
-    // Entry points after `to`, or top-level pairs before it: both or neither are cut off.
+    // Entry points cut off at `to`, and top-level pairs before it, cannot both be.
     if (all.length < map.items.length && tops.length) return undefined;
     entries = all;
   } else {
     tops = before(items);
     if (!tops) return undefined;
-  }
-  let openEntries: Pair[] | undefined;
-  const next = units[to];
-  if (next?.header && next.header.start >= units[from].start) {
-    const header = tops[tops.length - 1];
-    const map = entryPointsMap(attempt, units, from, next.header);
-    if (!header || header.value !== map || !map) return undefined;
-    openEntries = before(map.items as Pair[]);
-    if (!openEntries) return undefined;
   }
   for (const pair of [...entries, ...tops]) {
     // Aliases and merge keys read other nodes, which may lie outside the region.
@@ -176,7 +165,7 @@ function region(attempt: Attempt, units: readonly RegionUnit[], from: number, to
     shiftRanges(pair, attempt.delta);
   }
   const inRegion = (p: YamlProblem): boolean => p.pos[0] < end + attempt.delta;
-  return { from, to, errors: attempt.errors.filter(inRegion), warnings: attempt.warnings.filter(inRegion), entries, tops, openEntries, parsed };
+  return { from, to, errors: attempt.errors.filter(inRegion), warnings: attempt.warnings.filter(inRegion), entries, tops, parsed };
 }
 
 /** No aliases and no merge keys anywhere below. */
