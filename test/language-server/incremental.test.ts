@@ -153,6 +153,11 @@ test('what a piece cannot say on its own is read again in context, or from the w
     'a broken top-level entry before the entry points': `name: "x\ny": 1\n${head.slice('name: x\n'.length)}${many(0, 4)}`,
     'a top-level quote that swallows the entry points header': `name: "x\nentry_points:\n  a:\n    command: "python a.py"\n${many(0, 3)}`,
     'an unknown tag': `${head}${many(0, 2)}  b:\n    command: !!python/object:os.system x\n${many(2, 4)}`,
+    // A key whose second character is blank reads on from the line before (the lexer keeps the
+    // indentation a plain scalar needs to continue), so the region starts at the piece before it.
+    'the first letter of a new entry point': `${head}${many(0, 3)}  t\n${many(3, 6)}`,
+    'the first letter of a new top-level key': `${head}${many(0, 3)}d\npython_env: python_env.yaml\n`,
+    'a broken key with a blank second character after a block scalar': `${head}  a:\n    command: |\n      python a.py\n        --x\n  b {x} y\n    command: z\n${many(0, 3)}`,
   };
   for (const [what, text] of Object.entries(inContext)) {
     const analyzer = new IncrementalMlproject();
@@ -166,6 +171,7 @@ test('what a piece cannot say on its own is read again in context, or from the w
     'deep nesting': `${head}  a:\n    command: ${'['.repeat(3000)}\n`,
     'deep nesting spread over entry points': `${head}${Array.from({ length: 300 }, (_, i) => `  e${i}:\n    command: x {\n`).join('')}`,
     'a document marker': `${head}  a:\n    command: x\n---\nname: y\n`,
+    'a broken first key with a blank second character': `a b\n${head}${many(0, 2)}`,
   };
   for (const [what, text] of Object.entries(whole)) {
     const analyzer = new IncrementalMlproject();
