@@ -126,7 +126,7 @@ export class IncrementalMlproject {
         out.errors.push(...region.errors);
         out.warnings.push(...region.warnings);
         // A region begins at an entry point only after its header, so `split` is set then.
-        if (region.entries.length && !split) return undefined;
+        if (region.entries.length && !split?.entries) return undefined;
         for (const pair of region.entries) split!.entries!.push({ pair, key: keyString(pair.key) });
         for (const pair of region.tops) top(pair, keyString(pair.key), single(pair));
         next++;
@@ -134,7 +134,11 @@ export class IncrementalMlproject {
         continue;
       }
       const unit = units[u++];
-      if (unit.entry) split!.entries!.push({ piece: unit.entry, base: unit.start, key: unit.entry.piece!.key });
+      if (unit.entry) {
+        // Its header came first, read alone or in the region before (which ends only under it).
+        if (!split?.entries) return undefined;
+        split.entries.push({ piece: unit.entry, base: unit.start, key: unit.entry.piece!.key });
+      }
       else if (layout[unit.section].entryPoints) out.items.push((split = { key: unit.top!.piece!.key, keyNode: unit.top!.piece!.pair.key, entries: [] }));
       else top(unit.top!.piece!.pair, unit.top!.piece!.key, unit.top!.piece!.doc.contents);
     }

@@ -50,6 +50,9 @@ export interface Region {
   parsed: number;
 }
 
+/** How many pieces after the broken one each attempt reads. */
+const ATTEMPTS = [1, 16, Infinity];
+
 const BLANK = new Set(['', ' ', '\t', '\r', '\n']);
 
 /** A parse of units [from, last] after their context, its offsets `delta` behind the file's. */
@@ -77,10 +80,11 @@ export function readRegion(text: string, units: readonly RegionUnit[], broken: n
   while (BLANK.has(text[units[from].keyAt + 1] ?? '')) if (--from < floor) return undefined;
   const first = units[from];
   const context = first.header ? text.slice(first.header.start, first.header.end) : '';
-  // Most regions end at the next piece; when one runs on, each attempt reads 8 times as many
-  // pieces, so that all attempts together read at most 8/7 of the text the last one reads.
+  // Most regions end at the next piece, a few within a few pieces; one that does not is mostly a
+  // quote or bracket left open, which runs on to the end of the file (or the parse never gets back
+  // in step), so the third attempt reads to the end: at most 17 pieces are read in vain.
   let parsed = 0;
-  for (let span = 1; ; span *= 8) {
+  for (const span of ATTEMPTS) {
     const last = Math.min(units.length - 1, broken + span);
     const attempt = parse(text, context, first.start, units[last].end);
     if (!attempt) return undefined;
@@ -88,6 +92,7 @@ export function readRegion(text: string, units: readonly RegionUnit[], broken: n
     for (let b = broken + 1; b <= last; b++) if (backInStep(attempt, units, from, b)) return region(attempt, units, from, b, parsed);
     if (last === units.length - 1) return region(attempt, units, from, units.length, parsed);
   }
+  return undefined; // not reached: the last attempt reads to the end
 }
 
 function parse(text: string, context: string, start: number, end: number): Attempt | undefined {
