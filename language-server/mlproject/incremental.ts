@@ -17,7 +17,7 @@ import { combinedBound, nestingSummary } from '../shared/nestingBound';
 import type { NestingSummary } from '../shared/nestingBound';
 import { detached, parsePiece, shiftRanges } from '../shared/yamlPiece';
 import type { YamlPiece } from '../shared/yamlPiece';
-import { entries, keyString, MAX_NESTING, nestingDepth, nodeSpan, parseYamlText, reportDuplicateKeys, reportDuplicates, reportYamlProblems } from '../shared/yamlTree';
+import { entries, keyString, MAX_NESTING, nestingDepth, nodeSpan, parseYamlText, reportBadMerges, reportDuplicateKeys, reportDuplicates, reportYamlProblems } from '../shared/yamlTree';
 import type { Node, YamlDoc, YamlProblem } from '../shared/yamlTree';
 import type { AnalysisContext } from './context';
 import { EntryPointAnalyzer, winners } from './entryPoint';
@@ -212,9 +212,10 @@ function tooDeepMaybe(text: string, layout: TopSection[], units: Unit[]): boolea
 function analyzeAssembled(text: string, assembled: Assembled, options: MlprojectOptions): MlprojectModel {
   const { items, doc } = assembled;
   const sink = new DiagnosticSink(text);
-  // As the whole-file parse reports them: the parser's findings, then duplicate keys.
+  // As the whole-file parse reports them: the parser's findings, duplicate keys, refused merges.
   reportYamlProblems(text, assembled.errors, assembled.warnings, sink);
   reportAllDuplicates(items, sink);
+  reportAllBadMerges(items, doc, sink);
   // The root mapping as the whole-file parse would build it, but with a stand-in value for split
   // `entry_points`: the entry point analysis below recognises it and uses the pieces instead.
   const root = new YAMLMap<unknown, unknown>();
@@ -280,6 +281,24 @@ function reportAllDuplicates(items: RootItem[], sink: DiagnosticSink): void {
     for (const e of [...entryPoints].reverse()) {
       if (e.piece) sink.append(e.piece.duplicatesAt(e.base));
       else reportDuplicateKeys(single(e.pair), sink, 1);
+    }
+  }
+}
+
+/**
+ * Merges PyYAML refuses, in the order of the whole-file walk (reportBadMerges). The root and split
+ * `entry_points` have no merge keys of their own (a piece whose key is `<<` is never clean, and a
+ * region with one is not used), so only their entries are walked, from last to first.
+ */
+function reportAllBadMerges(items: RootItem[], doc: YamlDoc, sink: DiagnosticSink): void {
+  for (const item of [...items].reverse()) {
+    if (!item.entries) {
+      reportBadMerges(item.walk, doc, sink);
+      continue;
+    }
+    for (const e of [...item.entries].reverse()) {
+      if (e.piece) sink.append(e.piece.badMergesAt(e.base));
+      else reportBadMerges(single(e.pair), doc, sink, 1);
     }
   }
 }

@@ -211,10 +211,11 @@ export function entries(map: YAMLMap, doc: YamlDoc, depth = 0): Entry[] {
 
 /**
  * PyYAML fails to load a file whose `<<` merges anything but a mapping or a list of mappings
- * (ConstructorError), so MLflow cannot read it at all.
+ * (ConstructorError), so MLflow cannot read it at all. Reported in the order of a depth-first walk
+ * as reportDuplicateKeys's, which the incremental analysis rebuilds the same way (`depth` as there).
  */
-export function reportBadMerges(root: unknown, doc: YamlDoc, sink: DiagnosticSink): void {
-  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 0 }];
+export function reportBadMerges(root: unknown, doc: YamlDoc, sink: DiagnosticSink, depth = 0): void {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth }];
   while (stack.length) {
     const { node, depth } = stack.pop()!;
     if (depth > MAX_DEPTH) continue;

@@ -265,6 +265,21 @@ test('duplicated entry points, pasted and then edited one at a time', () => {
   assert.deepEqual(model.diagnostics.map((d) => d.code), ['duplicate-key', 'duplicate-key', 'undeclared-placeholder']);
 });
 
+test('merges PyYAML refuses inside entry points are reported as by the whole file, pieces or regions', () => {
+  const entry = (name: string, merge: string): string => `  ${name}:\n    parameters:\n      <<: ${merge}\n      alpha: float\n    command: python ${name}.py {alpha}\n`;
+  const plain = '  d:\n    parameters:\n      alpha: float\n    command: python d.py {alpha}\n';
+  const text = `name: x\nentry_points:\n${entry('a', '{beta: int}')}${entry('b', '7')}${plain}${entry('c', '[{beta: int}, 1]')}`;
+  const analyzer = new IncrementalMlproject();
+  const model = expectSame(analyzer, text);
+  assert.equal(analyzer.lastRun, 'pieces');
+  assert.deepEqual(model.diagnostics.map((d) => d.code), ['merge-not-mapping', 'merge-not-mapping']);
+  // A syntax error in the entry point between them: it is read in context, the others are not.
+  const codes = expectSame(analyzer, text.replace('command: python d.py', 'command: "python d.py" --alpha')).diagnostics.map((d) => d.code);
+  assert.equal(analyzer.lastRun, 'regions');
+  assert.ok(codes.includes('yaml-syntax'));
+  assert.equal(codes.filter((c) => c === 'merge-not-mapping').length, 2);
+});
+
 test('duplicate keys right at the depth where the whole-file walk stops looking', () => {
   // In the file, `command`'s list sits at depth 3 (root, entry_points, entry point, list): its
   // mapping is at depth 3 + n, and the walk skips anything deeper than 200.
