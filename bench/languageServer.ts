@@ -9,8 +9,9 @@
 //   is shown on its own), next to the plain whole-file analysis `analyzeDocument` that tests use
 //   as the reference. Both read the YAML with
 //   the fast reader (shared/fastYaml.ts) when the text is in its subset, as these files are.
-// Plus a keystroke that leaves a YAML syntax error, where the pieces cannot be trusted and the
-// whole file is parsed again.
+// Plus a keystroke that leaves a YAML syntax error: the entry point it breaks cannot be read alone,
+// so it is read again in context, from there to where the parse is back in step with the cached
+// pieces (mlproject/regions.ts; here the next entry point), instead of parsing the whole file.
 // The JSON-RPC transport is not included.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -142,8 +143,8 @@ export async function benchLanguageServer(): Promise<BenchRows> {
     row('MLproject diagnostics, 2,000 lines, cold whole-file analysis (tests\' reference) (median)', time(50, () => analyzeDocument('mlproject', large, fileExists)), 20),
     // Not on the way to any diagnostics: the server does it once the didOpen diagnostics are out.
     row('MLproject, 2,000 lines, building the incremental cache after didOpen (median)', preparation(large)),
-    // A quote typed inside the quoted command ends it early: YAML syntax error, and only the yaml
-    // library can say where and why, over the whole file.
+    // A quote typed inside the quoted command ends it early: a YAML syntax error, which the yaml
+    // library reports from a parse of that entry point and the next one after the `entry_points:` line.
     row('MLproject diagnostics, 2,000 lines, keystroke that leaves a YAML syntax error (median)', timing(keystrokes(large, 'python steps/step_100.py', '"', 30).inserts), 20),
   ];
 }

@@ -8,7 +8,7 @@ import type { NestingSummary } from '../shared/nestingBound';
 import { shiftDiagnostics, shiftSpan } from '../shared/shift';
 import { parsePiece } from '../shared/yamlPiece';
 import type { YamlPiece } from '../shared/yamlPiece';
-import { entries, MAX_NESTING, nodeSpan, reportDuplicateKeys } from '../shared/yamlTree';
+import { entries, MAX_NESTING, nodeSpan, reportBadMerges, reportDuplicateKeys } from '../shared/yamlTree';
 import type { Node, YAMLMap } from '../shared/yamlTree';
 import { EntryPointAnalyzer } from './entryPoint';
 import type { MlprojectEntryPoint } from './model';
@@ -31,7 +31,7 @@ export interface PlacedAnalysis {
 
 /**
  * In the whole file the entry point's mapping sits one level below the root (under
- * `entry_points`), while on its own it is the root: its duplicate-key walk starts one deeper.
+ * `entry_points`), while on its own it is the root: its duplicate-key and merge walks start one deeper.
  */
 const DEPTH_IN_FILE = 1;
 
@@ -39,8 +39,9 @@ export class EntryPointPiece {
   /** Undefined when the text cannot be analysed on its own (the caller parses the whole file). */
   readonly piece: YamlPiece | undefined;
   readonly keySpan: Span;
-  /** Duplicate keys inside the entry point, in the order the whole-file walk reports them. */
+  /** Duplicate keys inside the entry point, then merges PyYAML refuses, in the order the whole-file walks report them. */
   private readonly duplicates: AnalysisDiagnostic[];
+  private readonly badMerges: AnalysisDiagnostic[];
   private analysis: Analysis | undefined;
   /** The last placement, reused while the piece stays at the same offset (edits below it). */
   private placed: { base: number; duplicates: AnalysisDiagnostic[]; analysis?: Analysis; result?: PlacedAnalysis } | undefined;
@@ -63,10 +64,17 @@ export class EntryPointPiece {
     const sink = new DiagnosticSink(text);
     if (this.piece) reportDuplicateKeys(this.piece.doc.contents, sink, DEPTH_IN_FILE);
     this.duplicates = sink.items;
+    const merges = new DiagnosticSink(text);
+    if (this.piece) reportBadMerges(this.piece.doc.contents, this.piece.doc, merges, DEPTH_IN_FILE);
+    this.badMerges = merges.items;
   }
 
   duplicatesAt(base: number): AnalysisDiagnostic[] {
     return this.placement(base).duplicates;
+  }
+
+  badMergesAt(base: number): AnalysisDiagnostic[] {
+    return this.badMerges.length ? shiftDiagnostics(this.badMerges, base) : this.badMerges;
   }
 
   /** The entry point's model and findings at `base`, analysing again only if a file appeared or vanished. */

@@ -83,19 +83,31 @@ export function parseYaml(text: string, sink: DiagnosticSink, parsed: ParsedYaml
   if (tooDeep) {
     sink.error('yaml-syntax', `YAML nested more than ${MAX_NESTING} levels deep: not analysed; MLflow's YAML loader fails on it (RecursionError).`, span(0, Math.min(text.length, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'))));
   }
-  for (const e of doc.errors) {
+  reportYamlProblems(text, doc.errors, doc.warnings, sink);
+  reportDuplicateKeys(doc.contents, sink);
+  reportBadMerges(doc.contents, doc, sink);
+  return doc;
+}
+
+/** What the parser says about a text: an error or warning and where, as offsets into the text. */
+export interface YamlProblem {
+  code: string;
+  message: string;
+  pos: [number, number];
+}
+
+/** The parser's errors, then its warnings, as diagnostics (the incremental analysis reports those of a re-read region). */
+export function reportYamlProblems(text: string, errors: readonly YamlProblem[], warnings: readonly YamlProblem[], sink: DiagnosticSink): void {
+  for (const e of errors) {
     const [start, end] = e.pos;
     sink.error('yaml-syntax', `YAML syntax error: ${firstLine(e.message)}. MLflow's YAML loader rejects the file.`, widen(text, start, end));
   }
-  for (const w of doc.warnings) {
+  for (const w of warnings) {
     const [start, end] = w.pos;
     // safe_load refuses tags it does not know (e.g. !!python/object), so the whole file fails.
     if (w.code === 'TAG_RESOLVE_FAILED') sink.error('yaml-syntax', `${firstLine(w.message)}: MLflow's YAML loader (safe_load) rejects unknown tags.`, widen(text, start, end));
     else sink.warning('yaml-warning', `${firstLine(w.message)}.`, widen(text, start, end));
   }
-  reportDuplicateKeys(doc.contents, sink);
-  reportBadMerges(doc.contents, doc, sink);
-  return doc;
 }
 
 function firstLine(message: string): string {
@@ -199,10 +211,11 @@ export function entries(map: YAMLMap, doc: YamlDoc, depth = 0): Entry[] {
 
 /**
  * PyYAML fails to load a file whose `<<` merges anything but a mapping or a list of mappings
- * (ConstructorError), so MLflow cannot read it at all.
+ * (ConstructorError), so MLflow cannot read it at all. Reported in the order of a depth-first walk
+ * as reportDuplicateKeys's, which the incremental analysis rebuilds the same way (`depth` as there).
  */
-export function reportBadMerges(root: unknown, doc: YamlDoc, sink: DiagnosticSink): void {
-  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth: 0 }];
+export function reportBadMerges(root: unknown, doc: YamlDoc, sink: DiagnosticSink, depth = 0): void {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: root, depth }];
   while (stack.length) {
     const { node, depth } = stack.pop()!;
     if (depth > MAX_DEPTH) continue;

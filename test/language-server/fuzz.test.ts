@@ -1,10 +1,12 @@
 // Fuzz: 10,000 random and mutated documents of each kind through the analysers and the editor
 // features, then a smaller batch through the real server. Nothing may throw, every range must lie
-// inside the document, and the run must finish (no hang). Set FUZZ_SEED to replay a run.
+// inside the document, and the run must finish (no hang); MLprojects analysed incrementally give
+// what the whole-file analysis gives. Set FUZZ_SEED to replay a run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeDocument, DocumentAnalysis } from '../../language-server/documents';
 import type { DocumentKind } from '../../language-server/documents';
+import { IncrementalMlproject } from '../../language-server/mlproject/incremental';
 import { parseMlproject } from '../../language-server/mlproject/parse';
 import { complete } from '../../language-server/features/completion';
 import { hover } from '../../language-server/features/hover';
@@ -58,6 +60,7 @@ function exerciseFeatures(kind: DocumentKind, text: string, rand: () => number):
 for (const kind of KINDS) {
   test(`fuzz: ${PER_KIND} ${kind} documents through the analysers and features`, () => {
     const rand = seededRandom(SEED + KINDS.indexOf(kind));
+    const incremental = new IncrementalMlproject();
     let withDiagnostics = 0;
     for (let i = 0; i < PER_KIND; i++) {
       const text = fuzzDocument(rand, kind, base);
@@ -71,6 +74,8 @@ for (const kind of KINDS) {
         if (kind === 'mlproject') {
           const model = parseMlproject(text);
           for (const ep of model.entryPoints) for (const ph of ep.placeholders) inside(text, ph.nameSpan, 'placeholder');
+          // The incremental analysis (pieces, regions read in context, or the whole file) gives the same.
+          if (i % 2 === 0) assert.deepEqual(incremental.analyze(text), model);
         }
         // Each feature runs at three offsets; a fifth of the documents is enough to cover them.
         if (i % 5 === 0) exerciseFeatures(kind, text, rand);

@@ -33,7 +33,8 @@ export function corpus(): Record<DocumentKind, string[]> {
   return out;
 }
 
-const TOKENS = [
+/** Tokens that break or bend YAML, and words of the analysed files. */
+export const TOKENS = [
   '{', '}', '{{', '}}', '{alpha}', '{alpha:>10}', '{0}', '{a.b}', '{x!r}', '{:{w}}', ':', ': ', '- ', '\n', '\r\n', '  ', '    ', '\t', "'", '"', "''", '\\', '\\"',
   '&a ', '*a', '<<: *a', '!!python/object:os.system ', '!!str ', '!custom ', '[', ']', '[]', '{}', ',', '#', '# comment', '---\n', '...\n', '%YAML 1.1\n', '? ',
   '|', '>-', '|2\n', 'null', '~', 'true', 'on', '3.10', '0x1F', '1_000', '1:20', '.inf', '-.nan', '2024-01-01 10:00:00', 'é', '日本', '\u2028', '\u0000', '\uFEFF', '😀',

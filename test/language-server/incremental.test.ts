@@ -13,7 +13,7 @@ import { parseMlproject } from '../../language-server/mlproject/parse';
 import { splitMlproject } from '../../language-server/mlproject/sections';
 import { combinedBound, nestingSummary } from '../../language-server/shared/nestingBound';
 import { nestingDepth } from '../../language-server/shared/yamlTree';
-import { corpus, fuzzDocument, seededRandom } from './fuzzDocuments';
+import { corpus, fuzzDocument, seededRandom, TOKENS } from './fuzzDocuments';
 import type { Random } from './fuzzDocuments';
 import { realisticMlproject, session } from './mlprojectEdits';
 import { TestClient } from './lspClient';
@@ -56,16 +56,17 @@ function changingFiles(r: Random): () => MlprojectOptions {
   };
 }
 
-function runSessions(r: Random, starts: string[], steps: number): { pieces: number; whole: number } {
-  const counts = { pieces: 0, whole: 0 };
+type Counts = Record<NonNullable<IncrementalMlproject['lastRun']>, number>;
+
+function runSessions(r: Random, starts: string[], steps: number): Counts {
+  const counts: Counts = { pieces: 0, regions: 0, 'whole file': 0 };
   for (const [n, start] of starts.entries()) {
     const analyzer = new IncrementalMlproject();
     const options = changingFiles(r);
     let step = 0;
     for (const text of session(r, start, steps)) {
       expectSame(analyzer, text, options(), `session ${n} step ${step++} (INCREMENTAL_SEED=${SEED}): `);
-      if (analyzer.lastRun === 'pieces') counts.pieces++;
-      else counts.whole++;
+      counts[analyzer.lastRun!]++;
     }
   }
   return counts;
@@ -74,10 +75,13 @@ function runSessions(r: Random, starts: string[], steps: number): { pieces: numb
 test('editing sessions over realistic MLprojects: incremental equals whole-file analysis', () => {
   const r = seededRandom(SEED);
   const starts = Array.from({ length: 40 }, () => realisticMlproject(r, 1 + Math.floor(r() * 30)));
-  const { pieces, whole } = runSessions(r, starts, 35);
-  // Both paths must be exercised, or the comparison proves little.
-  assert.ok(pieces > (pieces + whole) / 4, `only ${pieces} of ${pieces + whole} analyses reused pieces`);
-  assert.ok(whole > (pieces + whole) / 10, `only ${whole} of ${pieces + whole} analyses fell back to the whole file`);
+  const counts = runSessions(r, starts, 35);
+  const { pieces, regions } = counts;
+  const all = pieces + regions + counts['whole file'];
+  // Every path must be exercised, or the comparison proves little.
+  assert.ok(pieces > all / 4, `only ${pieces} of ${all} analyses reused pieces`);
+  assert.ok(regions > all / 10, `only ${regions} of ${all} analyses read pieces again in context`);
+  assert.ok(counts['whole file'] > all / 100, `only ${counts['whole file']} of ${all} analyses fell back to the whole file`);
 });
 
 test('editing sessions over the corpus MLprojects (valid and invalid): incremental equals whole-file analysis', () => {
@@ -132,25 +136,104 @@ test('a fix computed from an entry point may reach into the next line, as in the
   assert.ok(fix.edits[0].span.start > text.indexOf('  b:'));
 });
 
-test('what a piece cannot say on its own is read from the whole file', () => {
+test('what a piece cannot say on its own is read again in context, or from the whole file', () => {
   const head = 'name: x\nentry_points:\n';
-  const cases: Record<string, string> = {
-    'an alias of an anchor in another entry point': `${head}  a:\n    parameters: &p\n      alpha: float\n    command: x {alpha}\n  b:\n    parameters: *p\n    command: y {alpha}\n`,
-    'a merge key': `${head}  a:\n    command: x\n<<: {name: y}\n`,
+  const entry = (name: string): string => `  ${name}:\n    parameters:\n      alpha: float\n    command: "python ${name}.py {alpha}"\n`;
+  const many = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => entry(`e${from + i}`)).join('');
+  const inContext: Record<string, string> = {
     'a tag': `${head}  a:\n    command: !!str x\n`,
     'a quote left open across entry points': `${head}  a:\n    command: "python x.py\n  b:\n    command: y"\n`,
     'a flow mapping left open across entry points': `${head}  a:\n    parameters: {alpha: float,\n  b: 1}\n    command: x\n`,
     'a tab as indentation': `${head}  a:\n\tcommand: x\n`,
     'an entry point at the wrong column': `${head}  a:\n    command: x\n   b:\n    command: y\n`,
+    'a quote closed early in a quoted command': `${head}${many(0, 5)}  b:\n    command: "python b.py" --x {alpha}\n      --y "\n${many(5, 10)}`,
+    'a quote left open to the end of the file': `${head}${many(0, 5)}  b:\n    command: "python b.py\n${many(5, 10)}conda_env: conda.yaml\n`,
+    'two broken entry points far apart': `${head}${many(0, 3)}  b:\n    command: x: y\n${many(3, 20)}  c:\n    parameters: {a: [}\n${many(20, 23)}`,
+    'a broken entry point before a top-level entry': `${head}${many(0, 3)}  b:\n    command: 'x\n  c:\n    command: y'z\ndocker_env:\n  image: i\n`,
+    'a broken top-level entry before the entry points': `name: "x\ny": 1\n${head.slice('name: x\n'.length)}${many(0, 4)}`,
+    'a top-level quote that swallows the entry points header': `name: "x\nentry_points:\n  a:\n    command: "python a.py"\n${many(0, 3)}`,
+    'an unknown tag': `${head}${many(0, 2)}  b:\n    command: !!python/object:os.system x\n${many(2, 4)}`,
+    // A key whose second character is blank reads on from the line before (the lexer keeps the
+    // indentation a plain scalar needs to continue), so the region starts at the piece before it.
+    'the first letter of a new entry point': `${head}${many(0, 3)}  t\n${many(3, 6)}`,
+    'the first letter of a new top-level key': `${head}${many(0, 3)}d\npython_env: python_env.yaml\n`,
+    'a broken key with a blank second character after a block scalar': `${head}  a:\n    command: |\n      python a.py\n        --x\n  b {x} y\n    command: z\n${many(0, 3)}`,
+  };
+  for (const [what, text] of Object.entries(inContext)) {
+    const analyzer = new IncrementalMlproject();
+    expectSame(analyzer, text, {}, `${what}: `);
+    assert.equal(analyzer.lastRun, 'regions', what);
+  }
+  const whole: Record<string, string> = {
+    'an alias of an anchor in another entry point': `${head}  a:\n    parameters: &p\n      alpha: float\n    command: x {alpha}\n  b:\n    parameters: *p\n    command: y {alpha}\n`,
+    'a merge key': `${head}  a:\n    command: x\n<<: {name: y}\n`,
+    'a merge key in a broken entry point': `${head}  a:\n    command: x\n  b:\n    <<: {command: y}\n    command: "z\n`,
     'deep nesting': `${head}  a:\n    command: ${'['.repeat(3000)}\n`,
     'deep nesting spread over entry points': `${head}${Array.from({ length: 300 }, (_, i) => `  e${i}:\n    command: x {\n`).join('')}`,
     'a document marker': `${head}  a:\n    command: x\n---\nname: y\n`,
+    'a broken first key with a blank second character': `a b\n${head}${many(0, 2)}`,
   };
-  for (const [what, text] of Object.entries(cases)) {
+  for (const [what, text] of Object.entries(whole)) {
     const analyzer = new IncrementalMlproject();
     expectSame(analyzer, text, {}, `${what}: `);
     assert.equal(analyzer.lastRun, 'whole file', what);
   }
+});
+
+/** An MLproject of `count` entry points whose commands are double-quoted over two lines (as the benchmark's). */
+function quotedCommands(count: number): string {
+  const lines = ['name: quoted', 'python_env: python_env.yaml', 'entry_points:'];
+  for (let i = 0; i < count; i++) {
+    lines.push(`  step_${i}:`, '    parameters:', `      alpha: {type: float, default: 0.${i % 10}}`, '      label: string');
+    lines.push(`    command: "python steps/step_${i}.py --alpha {alpha}`, `              --label {label} --config '{{\\"seed\\": 42}}'"`, '');
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('a quote typed into a quoted command is read again from that entry point only', () => {
+  const text = quotedCommands(200);
+  const analyzer = new IncrementalMlproject();
+  expectSame(analyzer, text);
+  const at = text.indexOf('python steps/step_100.py') + 'python steps/step_100.py'.length;
+  const broken = `${text.slice(0, at)}"${text.slice(at)}`;
+  const model = expectSame(analyzer, broken);
+  assert.equal(analyzer.lastRun, 'regions');
+  assert.ok(analyzer.lastReread < text.length / 50, `${analyzer.lastReread} characters read again`);
+  const step = { start: text.indexOf('  step_100:'), end: text.indexOf('  step_101:') };
+  assert.ok(model.diagnostics.length > 0);
+  for (const d of model.diagnostics) {
+    assert.equal(d.code, 'yaml-syntax');
+    assert.ok(d.span.start >= step.start && d.span.end <= step.end, JSON.stringify(d));
+  }
+  expectSame(analyzer, text);
+  assert.equal(analyzer.lastRun, 'pieces');
+  // A quote that opens instead of closing runs on to the next one, and the whole-file parse with it.
+  const open = text.indexOf('"python steps/step_150.py');
+  expectSame(analyzer, `${text.slice(0, open)}"${text.slice(open)}`);
+  expectSame(analyzer, `${text.slice(0, open)}${text.slice(open + 1)}`);
+});
+
+test('hostile tokens typed anywhere in cached MLprojects: incremental equals whole-file analysis', () => {
+  const r = seededRandom(SEED + 6);
+  const counts: Counts = { pieces: 0, regions: 0, 'whole file': 0 };
+  for (let n = 0; n < 120; n++) {
+    const start = realisticMlproject(r, 2 + Math.floor(r() * 40));
+    const analyzer = new IncrementalMlproject();
+    expectSame(analyzer, start);
+    for (let k = 0; k < 5; k++) {
+      let text = start;
+      // One to three tokens, often far apart: several regions in one text.
+      for (let e = 1 + Math.floor(r() * 3); e > 0; e--) {
+        const at = Math.floor(r() * (text.length + 1));
+        text = text.slice(0, at) + TOKENS[Math.floor(r() * TOKENS.length)] + text.slice(at);
+      }
+      expectSame(analyzer, text, {}, `file ${n} edit ${k} (INCREMENTAL_SEED=${SEED}): `);
+      counts[analyzer.lastRun!]++;
+      expectSame(analyzer, start, {}, `file ${n} undo ${k}: `);
+    }
+  }
+  const all = counts.pieces + counts.regions + counts['whole file'];
+  assert.ok(counts.regions > all / 4, `only ${counts.regions} of ${all} analyses read pieces again in context`);
 });
 
 test('a cached entry point is checked again when a file it names appears or disappears', () => {
@@ -180,6 +263,21 @@ test('duplicated entry points, pasted and then edited one at a time', () => {
   const model = expectSame(analyzer, text);
   assert.equal(analyzer.lastRun, 'pieces');
   assert.deepEqual(model.diagnostics.map((d) => d.code), ['duplicate-key', 'duplicate-key', 'undeclared-placeholder']);
+});
+
+test('merges PyYAML refuses inside entry points are reported as by the whole file, pieces or regions', () => {
+  const entry = (name: string, merge: string): string => `  ${name}:\n    parameters:\n      <<: ${merge}\n      alpha: float\n    command: python ${name}.py {alpha}\n`;
+  const plain = '  d:\n    parameters:\n      alpha: float\n    command: python d.py {alpha}\n';
+  const text = `name: x\nentry_points:\n${entry('a', '{beta: int}')}${entry('b', '7')}${plain}${entry('c', '[{beta: int}, 1]')}`;
+  const analyzer = new IncrementalMlproject();
+  const model = expectSame(analyzer, text);
+  assert.equal(analyzer.lastRun, 'pieces');
+  assert.deepEqual(model.diagnostics.map((d) => d.code), ['merge-not-mapping', 'merge-not-mapping']);
+  // A syntax error in the entry point between them: it is read in context, the others are not.
+  const codes = expectSame(analyzer, text.replace('command: python d.py', 'command: "python d.py" --alpha')).diagnostics.map((d) => d.code);
+  assert.equal(analyzer.lastRun, 'regions');
+  assert.ok(codes.includes('yaml-syntax'));
+  assert.equal(codes.filter((c) => c === 'merge-not-mapping').length, 2);
 });
 
 test('duplicate keys right at the depth where the whole-file walk stops looking', () => {
