@@ -68,7 +68,7 @@ export function historyMetrics(h: HistoryColumns, from = 0, to = h.length): Metr
 }
 
 /** Points per slice: big enough that slices are few, small enough that the first bytes leave early. */
-export const SLICE_POINTS = 8192;
+export const SLICE_POINTS = 4096;
 /** Bytes a point may take beyond its key and formatted value: the two integers and a non-finite value's name (24 characters at most each), and the field names. */
 const POINT_BYTES = 3 * 24 + 40;
 /** The longest shortest-round-trip form of a double, e.g. `-2.2250738585072014e-308`. */
