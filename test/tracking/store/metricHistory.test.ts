@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { metricsJson } from '../../../extension/tracking/rest/json';
-import { historyJsonSlices, type HistoryColumns } from '../../../extension/tracking/store/metricHistory';
+import { historyJsonSlices, SLICE_POINTS, type HistoryColumns } from '../../../extension/tracking/store/metricHistory';
 
 const EDGE_VALUES = [0, -0, 1, -1, 0.1, 0.1 + 0.2, 1e21, 1e-7, 123456789012345680000, 2 ** 53, 2 ** 53 + 2, -(2 ** 60), 5e-324, 1.7976931348623157e308, NaN, Infinity, -Infinity];
 
@@ -29,7 +29,7 @@ for (const key of ['loss', 'val/acc-1.0 x', 'pérte "q" \\ Δ 😀']) {
     for (const [n, seed] of [[0, 1], [1, 2], [EDGE_VALUES.length, 3], [30_000, 4]]) {
       const h = columns(key, n, seed);
       const slices = [...historyJsonSlices(h)];
-      if (n > 8192) assert.ok(slices.length > 1, 'a long history comes in several slices');
+      if (n > SLICE_POINTS) assert.ok(slices.length > 1, 'a long history comes in several slices');
       assert.equal(Buffer.concat(slices).toString('utf8'), reference(h));
     }
   });
