@@ -1,6 +1,6 @@
 // A second thread for long get-history answers. Writing a history's JSON costs about twice as much as reading
 // its points, and the client's core sits idle while the server writes: with the store's thread writing the
-// first slices and a worker thread the rest (historyJsonWorker.ts), a 100,000-point answer is out some 15 ms
+// first slices and a worker thread the rest (historyJsonWorker.ts), a 100,000-point answer is out about 10 ms
 // sooner on two cores. The columns and the worker's output live in shared memory, so nothing is copied between
 // the threads. Whenever the worker is missing, still starting, busy or failed, the store's thread writes it all.
 import { existsSync } from 'node:fs';
@@ -33,13 +33,12 @@ export class ParallelHistoryJson {
   private worker: Worker | undefined;
   private state: 'none' | 'starting' | 'idle' | 'busy' | 'failed' = 'none';
   private pending: ((done: HistoryJsonDone) => void) | undefined;
+  private started: Promise<boolean> | undefined;
 
   /** Whether the last answer had help from the worker; tests use it to know they exercised it. */
   lastUsedWorker = false;
 
   constructor(private readonly scratch: HistoryScratch) {}
-
-  private started: Promise<boolean> | undefined;
 
   /** Starts the worker (once); resolves whether it is there to help. */
   start(): Promise<boolean> {
