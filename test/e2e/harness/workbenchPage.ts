@@ -48,14 +48,19 @@ export class WorkbenchPage {
   }
 
   async runCommand(label: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('F1');
-    if (!(await this.quickInputBox.isVisible())) {
-      // Focus was somewhere that swallowed F1: click the status bar and retry.
-      await this.statusBar.click({ position: { x: 5, y: 5 } });
+    // F1 pressed inside a webview reaches the workbench late, or not at all. So wait a little before trying again
+    // from the status bar (a retry checked at once raced a late palette, and the retry's click closed it).
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await this.statusBar.click({ position: { x: 5, y: 5 } });
+      await this.page.keyboard.press('Escape');
       await this.page.keyboard.press('F1');
+      try {
+        await this.quickInputBox.waitFor({ state: 'visible', timeout: attempt < 2 ? 5_000 : 30_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 2) throw err;
+      }
     }
-    await this.quickInputBox.waitFor({ state: 'visible' });
     await this.quickInputBox.fill(`>${label}`);
     await this.pickQuickInputRow(label);
   }
