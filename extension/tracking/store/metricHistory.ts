@@ -74,12 +74,6 @@ const POINT_BYTES = 3 * 24 + 40;
 /** The longest shortest-round-trip form of a double, e.g. `-2.2250738585072014e-308`. */
 const MAX_VALUE_CHARS = 24;
 
-/** The bytes around a point's numbers: `{"key":…,"value":` before the value, then the other two names. */
-interface PointFields {
-  head: Buffer;
-  timestamp: Buffer;
-  step: Buffer;
-}
 const TIMESTAMP_FIELD = Buffer.from(',"timestamp":');
 const STEP_FIELD = Buffer.from(',"step":');
 
@@ -141,19 +135,20 @@ function writeNumber(out: Uint8Array, pos: number, v: number): number {
  */
 export class HistoryJsonWriter {
   readonly sliceCount: number;
-  private readonly fields: PointFields;
+  /** `{"key":…,"value":`, what every point starts with. */
+  private readonly head: Buffer;
   private readonly values: number[] = [];
 
   constructor(private readonly h: HistoryColumns) {
     this.sliceCount = Math.max(1, Math.ceil(h.length / SLICE_POINTS));
-    this.fields = { head: Buffer.from(`{"key":${JSON.stringify(h.key)},"value":`, 'utf8'), timestamp: TIMESTAMP_FIELD, step: STEP_FIELD };
+    this.head = Buffer.from(`{"key":${JSON.stringify(h.key)},"value":`, 'utf8');
   }
 
   /** An upper bound on the bytes of slices [from, to), known before they are formatted. */
   maxBytes(from: number, to: number): number {
     const points = Math.min(this.h.length, to * SLICE_POINTS) - from * SLICE_POINTS;
     // Per point: its formatted value and the comma after it in `formatted`, and the rest; per slice: brackets.
-    return points * (this.fields.head.length + POINT_BYTES + MAX_VALUE_CHARS + 1) + 3 * (to - from);
+    return points * (this.head.length + POINT_BYTES + MAX_VALUE_CHARS + 1) + 3 * (to - from);
   }
 
   /** Writes slice `i` into the buffer `take(size)` returns for its exact size bound; returns the bytes written. */
@@ -171,8 +166,8 @@ export class HistoryJsonWriter {
     for (let p = start; p < end; p++) values.push(h.value[p]);
     // `[v0,v1,…]` (ASCII); a non-finite value appears as `null`, replaced below by MLflow's string for it.
     const formatted = JSON.stringify(values);
-    const out = take(formatted.length + (end - start) * (this.fields.head.length + POINT_BYTES) + 2);
-    return writeSlice(h, start, end, formatted, out, this.fields);
+    const out = take(formatted.length + (end - start) * (this.head.length + POINT_BYTES) + 2);
+    return writeSlice(h, start, end, formatted, out, this.head);
   }
 }
 
@@ -200,14 +195,14 @@ export function* historyJsonSlices(h: HistoryColumns, reuse?: WarmPool<Buffer>, 
 }
 
 /** Points [start, end) as JSON into `out`, values taken from `formatted`; returns the bytes written. */
-function writeSlice(h: HistoryColumns, start: number, end: number, formatted: string, out: Uint8Array, fields: PointFields): Uint8Array {
+function writeSlice(h: HistoryColumns, start: number, end: number, formatted: string, out: Uint8Array, head: Buffer): Uint8Array {
   let pos = 0;
   let k = 1; // just past the '['
   out[pos++] = start === 0 ? 0x5b /* [ */ : COMMA;
   for (let i = start; i < end; i++) {
     if (i > start) out[pos++] = COMMA;
-    out.set(fields.head, pos);
-    pos += fields.head.length;
+    out.set(head, pos);
+    pos += head.length;
     const v = h.value[i];
     if (Number.isFinite(v)) {
       let c: number;
@@ -220,10 +215,10 @@ function writeSlice(h: HistoryColumns, start: number, end: number, formatted: st
       k += 4; // 'null'
     }
     k++; // the ',' or ']' after the value
-    out.set(fields.timestamp, pos);
-    pos = writeNumber(out, pos + fields.timestamp.length, h.timestamp[i]);
-    out.set(fields.step, pos);
-    pos = writeNumber(out, pos + fields.step.length, h.step[i]);
+    out.set(TIMESTAMP_FIELD, pos);
+    pos = writeNumber(out, pos + TIMESTAMP_FIELD.length, h.timestamp[i]);
+    out.set(STEP_FIELD, pos);
+    pos = writeNumber(out, pos + STEP_FIELD.length, h.step[i]);
     out[pos++] = CLOSE_BRACE;
   }
   if (end === h.length) out[pos++] = CLOSE_BRACKET;
