@@ -39,7 +39,16 @@ function listDir(dir: string, prefix: string): FileInfo[] {
   });
 }
 
+/**
+ * Says whether `<experiment>/<kind>/<id>/` is an artifact folder of something that exists: MLflow 3 keeps a
+ * logged model's files under `<exp>/models/<model_id>/artifacts/` and a trace's under `<exp>/traces/<trace_id>/`.
+ */
+export type ArtifactOwnerCheck = (experimentId: string, id: string) => boolean;
+
 export class ArtifactService {
+  /** Owners of artifact folders beside runs, by the second path segment (`models`, `traces`). */
+  private readonly owners = new Map<string, ArtifactOwnerCheck>();
+
   constructor(
     private readonly store: TrackingStore,
     private readonly maxUploadBytes = 16 * 1024 ** 3,
@@ -47,10 +56,21 @@ export class ArtifactService {
     mkdirSync(store.artifactsDir, { recursive: true });
   }
 
-  /** `<exp>/<run>/rest...` → confined location, checking the run exists in that experiment. */
+  /** Lets `<exp>/<kind>/<id>/…` paths through the proxy when `belongsTo(exp, id)` (run ids never equal a kind). */
+  addOwner(kind: string, belongsTo: ArtifactOwnerCheck): void {
+    this.owners.set(kind, belongsTo);
+  }
+
+  /** `<exp>/<run>/rest...` (or `<exp>/<kind>/<id>/rest...`) → confined location, checking the owner exists there. */
   private locate(relPath: string): { runDir: string; target: string; rest: string[] } {
     const segments = safeSegments(relPath);
     if (segments.length < 2) throw invalidParameter(`Invalid path: '${relPath}'. Artifact paths start with '<experiment_id>/<run_id>/'.`);
+    const owner = this.owners.get(segments[1]);
+    if (owner) {
+      const [exp, kind, id, ...rest] = segments;
+      if (id === undefined || !owner(exp, id)) throw notFound(`No ${kind} with id=${id ?? ''} in experiment ${exp}`);
+      return { ...resolveConfined(this.store.artifactsDir, [exp, kind, id], rest), rest };
+    }
     const [exp, run, ...rest] = segments;
     if (this.store.runExperiment(run) !== exp) throw notFound(`Run with id=${run} not found in experiment ${exp}`);
     return { ...resolveConfined(this.store.artifactsDir, [exp, run], rest), rest };

@@ -16,6 +16,14 @@ export class Fields {
     private readonly fromQuery: boolean,
   ) {}
 
+  /** These fields with `extra` (a route's path parameters) set over them. */
+  with(extra: Record<string, string>): Fields {
+    if (Object.keys(extra).length === 0) return this;
+    const raw: Raw = { ...this.raw };
+    for (const [k, v] of Object.entries(extra)) raw[k] = this.fromQuery ? [v] : v;
+    return new Fields(raw, this.fromQuery);
+  }
+
   private scalar(name: string): unknown {
     const v = this.raw[name];
     if (this.fromQuery && Array.isArray(v)) return v[0];

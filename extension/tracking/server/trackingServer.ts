@@ -12,6 +12,9 @@ import { Fields, parseQuery } from './fields';
 import { toJson } from '../rest/json';
 import { trackingRoutes, type Reply, type Route } from './trackingRoutes';
 import { chartRoutes } from './chartRoutes';
+import { PathRouter } from './pathRoutes';
+import { loggedModelRoutes } from '../../loggedModels/loggedModelRoutes';
+import { traceRoutes } from '../../traces/traceRoutes';
 import { safeSegments } from './artifactPaths';
 import { actorFromHeaders } from '../../registry/audit';
 import { RegistryStore } from '../../registry/registryStore';
@@ -156,6 +159,10 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   const workbenchRouteMap = workbenchRoutes(registry);
   const chartRouteMap = chartRoutes(store);
   const artifacts = new ArtifactService(store);
+  // Routes with path parameters or outside /api/2.0/mlflow/ (MLflow 3's logged models and traces).
+  const pathRouter = new PathRouter();
+  pathRouter.add(...loggedModelRoutes(store, artifacts));
+  pathRouter.add(...traceRoutes(store, artifacts));
   const maxBody = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const expected = options.token ? Buffer.from(options.token) : undefined;
   let port = 0;
@@ -220,6 +227,17 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
       return void res.end(SERVER_VERSION);
     }
     if (path === '/api/3.0/mlflow/server-info') return reply(res, { store_type: 'SqlStore', workspaces_enabled: false });
+
+    const pathMatch = pathRouter.match(path);
+    if (pathMatch) {
+      const { route, params } = pathMatch;
+      if (!route.methods.includes(method)) {
+        res.setHeader('Allow', route.methods.join(', '));
+        return sendError(res, new MlflowError('BAD_REQUEST', `Method ${method} is not allowed for ${path}; use ${route.methods.join(' or ')}.`), 405);
+      }
+      const fields = route.rawBody ? new Fields(parseQuery(url.searchParams), true) : await fieldsOf(req, method, url);
+      return reply(res, await route.handler(fields.with(params), { method, actor: actorFromHeaders(req.headers), req }));
+    }
 
     if (path.startsWith(ARTIFACTS_PREFIX)) return handleArtifacts(req, res, method, path.slice(ARTIFACTS_PREFIX.length), url);
     if (path === '/get-artifact' && method === 'GET') {

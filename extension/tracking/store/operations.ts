@@ -6,6 +6,8 @@ import type { RunStatus } from '../rest/types';
 import { BlockBatch } from './metricBlocks';
 import type { Sqlite, SqlValue } from './sqlite';
 import { applyRegistryOp, type RegistryOp } from '../../registry/operations';
+import { applyLoggedModelOp, isLoggedModelOp, type LoggedModelOp } from '../../loggedModels/operations';
+import { applyTraceOp, isTraceOp, type TraceOp } from '../../traces/operations';
 
 /** A metric value in the journal: JSON cannot carry NaN or ±Infinity, so those travel as strings. */
 export type JournalNumber = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -40,8 +42,11 @@ export type Op =
   | { t: 'deleteTag'; run: string; key: string }
   | { t: 'logInputs'; run: string; datasets: DatasetOp[]; models: string[] }
   | { t: 'logOutputs'; run: string; models: { modelId: string; step: number }[] }
-  // The model registry lives in the same database and journal (extension/registry/operations.ts).
-  | RegistryOp;
+  // The model registry, MLflow 3's logged models and traces live in the same database and journal
+  // (extension/registry, extension/loggedModels, extension/traces: each family's operations.ts).
+  | RegistryOp
+  | LoggedModelOp
+  | TraceOp;
 
 export function toJournalNumber(v: number): JournalNumber {
   if (Number.isFinite(v)) return v;
@@ -339,7 +344,9 @@ export function applyOp(db: Sqlite, keys: MetricKeys, op: Op): void {
       return;
     }
     default:
-      applyRegistryOp(db, op);
+      if (isLoggedModelOp(op)) applyLoggedModelOp(db, op);
+      else if (isTraceOp(op)) applyTraceOp(db, op);
+      else applyRegistryOp(db, op);
       return;
   }
 }

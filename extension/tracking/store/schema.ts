@@ -152,6 +152,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY(run_id, key_id, level, block)
   ) WITHOUT ROWID;
   `,
+  // v4: MLflow 3's logged models (extension/loggedModels).
+  `
+  CREATE TABLE logged_models_placeholder(id INTEGER PRIMARY KEY);
+  `,
+  // v5: MLflow 3's traces (extension/traces).
+  `
+  CREATE TABLE traces_placeholder(id INTEGER PRIMARY KEY);
+  `,
 ];
 
 /** Data a migration derives from what the store already holds, run right after its SQL (keyed by version). */

@@ -13,6 +13,8 @@ import { BLOCK_LEVELS, blockSize } from '../../../extension/tracking/store/metri
 import { planBuckets } from '../../../extension/tracking/store/seriesReads';
 import { loadSqlJs } from '../../../extension/tracking/store/sqlite';
 import { CHECKPOINT_FILE } from '../../../extension/tracking/store/durability';
+import { SCHEMA_VERSION } from '../../../extension/tracking/store/schema';
+import { downgradeSchema } from '../../support/schemaDowngrade';
 import type { MetricInput } from '../../../extension/tracking/rest/types';
 
 type P = { step: number; ts: number; value: number };
@@ -162,14 +164,14 @@ test('the v3 migration backfills the block summaries of a v2 store', async () =>
     const batches = runs.map((_, i) => randomBatches(10 + i, 3000, 50_000));
     for (const [i, run] of runs.entries()) for (const metrics of batches[i]) await store.logBatch({ run_id: run, metrics });
     await store.close();
-    // Turn the image into what schema v2 wrote: no metric_blocks, schema_version 2.
+    // Turn the image into what schema v2 wrote: no metric_blocks (nor later tables), schema_version 2.
     const SQL = await loadSqlJs();
     const db = new SQL.Database(readFileSync(join(dir, CHECKPOINT_FILE)));
-    db.exec("DROP TABLE metric_blocks; UPDATE meta SET value = '2' WHERE key = 'schema_version';");
+    await downgradeSchema(db, 2);
     writeFileSync(join(dir, CHECKPOINT_FILE), db.export());
     db.close();
     store = await openTemp('', dir);
-    assert.equal(store.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")?.value, '3');
+    assert.equal(store.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")?.value, String(SCHEMA_VERSION));
     for (const [i, run] of runs.entries()) assertBlocks(store, run, distinct(batches[i]), `migrated run ${i}`);
   } finally {
     await store.close();
