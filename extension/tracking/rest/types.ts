@@ -253,3 +253,109 @@ export interface GetMetricSeriesResponse {
   timestamp: number[];
   value: number[];
 }
+
+// ---- MLflow 3: logged models (/api/2.0/mlflow/logged-models…), as MLflow 3.x serialises them
+
+export type LoggedModelStatus = 'LOGGED_MODEL_STATUS_UNSPECIFIED' | 'LOGGED_MODEL_PENDING' | 'LOGGED_MODEL_READY' | 'LOGGED_MODEL_UPLOAD_FAILED';
+/** In the order of the proto enum (0 = unspecified), so a number maps by index. */
+export const LOGGED_MODEL_STATUSES: readonly LoggedModelStatus[] = [
+  'LOGGED_MODEL_STATUS_UNSPECIFIED',
+  'LOGGED_MODEL_PENDING',
+  'LOGGED_MODEL_READY',
+  'LOGGED_MODEL_UPLOAD_FAILED',
+];
+
+/** A metric as a logged model answers it: where it came from travels with it. */
+export interface LoggedModelMetric extends Metric {
+  model_id?: string;
+  run_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+}
+
+export interface LoggedModelInfo {
+  model_id: string;
+  experiment_id: string;
+  name: string;
+  creation_timestamp_ms: number;
+  last_updated_timestamp_ms: number;
+  /** `mlflow-artifacts:/<experiment>/models/<model_id>/artifacts` on this server. */
+  artifact_uri: string;
+  status: LoggedModelStatus;
+  status_message?: string;
+  model_type?: string;
+  source_run_id?: string;
+  tags?: KeyValue[];
+  /** The registered versions this model became. */
+  registrations?: { name: string; version: string }[];
+}
+
+export interface LoggedModel {
+  info: LoggedModelInfo;
+  data?: { params?: KeyValue[]; metrics?: LoggedModelMetric[] };
+}
+
+export interface SearchLoggedModelsRequest {
+  experiment_ids: string[];
+  filter?: string;
+  /** MLflow's shape: a list of `{field_name, ascending, dataset_name?, dataset_digest?}`. */
+  order_by?: { field_name: string; ascending?: boolean; dataset_name?: string; dataset_digest?: string }[];
+  /** Restricts metric filters and orders to metrics of these datasets. */
+  datasets?: { dataset_name: string; dataset_digest?: string }[];
+  max_results?: number;
+  page_token?: string;
+}
+
+// ---- MLflow 3: traces (/api/3.0/mlflow/traces…)
+
+export type TraceState = 'STATE_UNSPECIFIED' | 'OK' | 'ERROR' | 'IN_PROGRESS';
+export const TRACE_STATES: readonly TraceState[] = ['STATE_UNSPECIFIED', 'OK', 'ERROR', 'IN_PROGRESS'];
+
+export interface TraceLocation {
+  type: 'MLFLOW_EXPERIMENT' | 'TRACE_LOCATION_TYPE_UNSPECIFIED' | 'INFERENCE_TABLE';
+  mlflow_experiment?: { experiment_id: string };
+}
+
+/**
+ * TraceInfoV3 as MLflow's JSON gives it: `request_time` is an RFC 3339 timestamp string
+ * (`2026-12-08T00:19:05.991Z`) and `execution_duration` a protobuf Duration string (`0.003s`).
+ */
+export interface TraceInfo {
+  trace_id: string;
+  client_request_id?: string;
+  trace_location: TraceLocation;
+  request_preview?: string;
+  response_preview?: string;
+  request_time: string;
+  execution_duration?: string;
+  state: TraceState;
+  trace_metadata?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+export interface SearchTracesRequest {
+  /** `[{type: 'MLFLOW_EXPERIMENT', mlflow_experiment: {experiment_id}}]` */
+  locations: TraceLocation[];
+  filter?: string;
+  order_by?: string[];
+  max_results?: number;
+  page_token?: string;
+}
+
+/** One span of a trace's `traces.json` artifact (what the Python client uploads; attributes JSON-encoded). */
+export interface TraceSpan {
+  trace_id: string;
+  span_id: string;
+  parent_span_id?: string | null;
+  name: string;
+  start_time_unix_nano: number | string;
+  end_time_unix_nano?: number | string | null;
+  status?: { code: string; message?: string };
+  /** Each value is JSON text, e.g. `"\"CHAIN\""` for `mlflow.spanType`, `{"x": 3}` for `mlflow.spanInputs`. */
+  attributes?: Record<string, string>;
+  events?: { name: string; time_unix_nano: number | string; attributes?: Record<string, unknown> }[];
+}
+
+export interface TraceData {
+  spans: TraceSpan[];
+}
