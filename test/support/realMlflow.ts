@@ -304,7 +304,7 @@ function recordBody(raw: Buffer, headers: IncomingHttpHeaders): unknown {
       // not JSON after all
     }
   }
-  const binary = /[\x00-\x08\x0e-\x1f]/.test(text) || Buffer.byteLength(text) !== body.length;
+  const binary = body.some((b) => b < 0x09 || (b > 0x0d && b < 0x20)) || Buffer.byteLength(text) !== body.length;
   return binary || body.length > 4096 ? { bytes: body.length } : { text };
 }
 
