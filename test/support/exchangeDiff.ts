@@ -19,6 +19,8 @@ export interface VolatileField {
 export interface KnownDifference {
   route: RegExp;
   path: string;
+  /** Narrows the difference to these values (ours, MLflow's); any values when absent. */
+  when?: (ours: unknown, theirs: unknown) => boolean;
   reason: string;
 }
 
@@ -29,10 +31,11 @@ export interface Difference {
   theirs: unknown;
 }
 
-const MISSING = '<absent>';
+/** How a field present on one side only shows on the other. */
+export const ABSENT = '<absent>';
 
 /**
- * Ids both servers generate: replaced wherever they occur in strings (paths, URIs, bodies) by their kind, so
+ * Ids both servers generate (and client times): replaced wherever they occur in strings (paths, URIs, bodies) by their kind, so
  * `runs:/<run>/model` still compares the rest of the string. Order matters: prefixed forms first.
  */
 const ID_PATTERNS: [RegExp, string][] = [
@@ -40,6 +43,8 @@ const ID_PATTERNS: [RegExp, string][] = [
   [/m-[0-9a-f]{32}/g, '<model-id>'],
   [/(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])/g, '<hex32-id>'],
   [/(?<![0-9a-f])[0-9a-f]{16}(?![0-9a-f])/g, '<hex16-id>'],
+  // Client clock times embedded in strings (MLmodel's utc_time_created inside the log-model history tag).
+  [/\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?/g, '<datetime>'],
 ];
 
 function normaliseString(s: string, base: string[]): string {
@@ -99,13 +104,13 @@ function diffValues(route: string, path: string, a: unknown, b: unknown, out: Di
   const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      diffValues(route, `${path}[${i}]`, i < a.length ? a[i] : MISSING, i < b.length ? b[i] : MISSING, out);
+      diffValues(route, `${path}[${i}]`, i < a.length ? a[i] : ABSENT, i < b.length ? b[i] : ABSENT, out);
     }
     return;
   }
   if (isObj(a) && isObj(b)) {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      diffValues(route, `${path}.${k}`, k in a ? a[k] : MISSING, k in b ? b[k] : MISSING, out);
+      diffValues(route, `${path}.${k}`, k in a ? a[k] : ABSENT, k in b ? b[k] : ABSENT, out);
     }
     return;
   }
@@ -182,7 +187,7 @@ export function compareExchanges(
   const accepted: Comparison['accepted'] = [];
   const used = new Set<KnownDifference>();
   for (const d of diffs) {
-    const k = opts.known.find((kd) => kd.route.test(d.route) && pathMatches(kd.path, d.path));
+    const k = opts.known.find((kd) => kd.route.test(d.route) && pathMatches(kd.path, d.path) && (!kd.when || kd.when(d.ours, d.theirs)));
     if (k) {
       used.add(k);
       accepted.push({ diff: d, reason: k.reason });
