@@ -8,10 +8,14 @@
 // `<route> <json path>: ours … / mlflow …`. Known differences are accepted only where listed, each with its reason.
 import type { Exchange } from './realMlflow';
 
-/** A value that may differ between the servers: matched by its field name; its presence and type still count. */
+/**
+ * A value that may differ between the servers: matched by its field name, or the `value` of a `{key, value}`
+ * entry (a tag) whose key matches `entryKey`; its presence and type still count.
+ */
 export interface VolatileField {
   /** Field name (last segment of the JSON path). */
-  key: RegExp;
+  key?: RegExp;
+  entryKey?: RegExp;
   reason: string;
 }
 
@@ -56,7 +60,7 @@ function normaliseString(s: string, base: string[]): string {
 }
 
 function normaliseValue(v: unknown, volatile: VolatileField[], base: string[], key = ''): unknown {
-  if (key && volatile.some((f) => f.key.test(key))) return `<volatile ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}>`;
+  if (key && volatile.some((f) => f.key?.test(key))) return `<volatile ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}>`;
   if (typeof v === 'string') return normaliseString(v, base);
   if (Array.isArray(v)) {
     const items = v.map((x) => normaliseValue(x, volatile, base));
@@ -69,6 +73,8 @@ function normaliseValue(v: unknown, volatile: VolatileField[], base: string[], k
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) out[k] = normaliseValue(x, volatile, base, k);
+    const entry = v as { key?: unknown; value?: unknown };
+    if (typeof entry.key === 'string' && 'value' in entry && volatile.some((f) => f.entryKey?.test(entry.key as string))) out.value = `<volatile ${typeof entry.value}>`;
     return out;
   }
   return v;
@@ -89,7 +95,7 @@ interface Normalised {
 }
 
 function normalise(e: Exchange, volatile: VolatileField[], base: string[]): Normalised {
-  const query = e.query.map(([k, v]) => `${k}=${volatile.some((f) => f.key.test(k)) ? '<volatile>' : normaliseString(v, base)}`).join('&');
+  const query = e.query.map(([k, v]) => `${k}=${volatile.some((f) => f.key?.test(k)) ? '<volatile>' : normaliseString(v, base)}`).join('&');
   return {
     route: `${e.method} ${normaliseString(e.path, base)}${query ? `?${query}` : ''}`,
     status: e.status,
