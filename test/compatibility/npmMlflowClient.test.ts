@@ -29,8 +29,7 @@ function loadNpmClient(): NpmMlflowCtor | string {
 }
 
 const npmClient = loadNpmClient();
-const real = realMlflow('3.11');
-const skip = typeof npmClient === 'string' ? npmClient : typeof real === 'string' ? real : undefined;
+const skip = typeof npmClient === 'string' ? npmClient : ((m) => (typeof m === 'string' ? m : undefined))(realMlflow('3.11'));
 
 const VOLATILE: VolatileField[] = [
   { key: /(^|_)(time|timestamp)$/, reason: 'clock times of each run' },
