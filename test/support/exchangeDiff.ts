@@ -51,7 +51,14 @@ const ID_PATTERNS: [RegExp, string][] = [
   [/\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d+)?/g, '<datetime>'],
 ];
 
+/** OpenTelemetry's trace and span ids as OTLP JSON writes them (base64 of 16 and 8 random bytes): whole values only. */
+const OTEL_IDS: [RegExp, string][] = [
+  [/^[A-Za-z0-9+/]{22}==$/, '<otel-trace-id>'],
+  [/^[A-Za-z0-9+/]{11}=$/, '<otel-span-id>'],
+];
+
 function normaliseString(s: string, base: string[]): string {
+  for (const [re, name] of OTEL_IDS) if (re.test(s)) return name;
   let out = s;
   // Absolute artifact roots are each server's own temp folder.
   for (const b of base) out = out.split(b).join('<server-dir>');
