@@ -30,6 +30,12 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   { route: /./, path: '$.error_class', reason: "MLflow 3's error classification extra; no MLflow client reads it (see sqlstate)" },
   {
+    route: /^GET \/api\/2\.0\/mlflow-artifacts\/artifacts\//,
+    path: '$.message',
+    when: (ours, theirs) => typeof ours === 'string' && typeof theirs === 'string' && theirs.includes('No such artifact'),
+    reason: "a missing artifact (the client probes runs:/<id>/model as a file): same 404 and error code; MLflow's text names its own storage folder",
+  },
+  {
     route: /registered-models\/get-latest-versions|model-versions\/search/,
     path: '$.model_versions[*].aliases',
     when: (_ours, theirs) => theirs === ABSENT,
