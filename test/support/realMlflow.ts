@@ -292,8 +292,12 @@ export interface RecordingProxy {
 function recordBody(raw: Buffer, headers: IncomingHttpHeaders): unknown {
   let body = raw;
   const enc = headers['content-encoding'];
-  if (enc === 'gzip') body = gunzipSync(raw);
-  else if (enc === 'deflate') body = inflateSync(raw);
+  try {
+    if (enc === 'gzip') body = gunzipSync(raw);
+    else if (enc === 'deflate') body = inflateSync(raw);
+  } catch {
+    return { bytes: raw.length, undecodable: enc };
+  }
   if (body.length === 0) return undefined;
   const text = body.toString('utf8');
   const ct = String(headers['content-type'] ?? '');
