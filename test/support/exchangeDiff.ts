@@ -89,7 +89,7 @@ function normaliseValue(v: unknown, volatile: VolatileField[], base: string[], k
 
 /** A non-JSON body compares by kind only: its bytes are the client's own upload, proven by the predictions. */
 function bodyShape(b: unknown): unknown {
-  if (b && typeof b === 'object' && ('bytes' in b || 'text' in b) && Object.keys(b).length === 1) return '<non-JSON body>';
+  if (b && typeof b === 'object' && ('<bytes>' in b || '<text>' in b)) return '<non-JSON body>';
   return b;
 }
 

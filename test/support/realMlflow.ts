@@ -275,7 +275,7 @@ export interface Exchange {
   readonly path: string;
   /** Query parameters in order (a repeated key appears repeatedly). */
   readonly query: [string, string][];
-  /** Parsed JSON, else `{ text }` for short text, else `{ bytes }`; undefined for an empty body. */
+  /** Parsed JSON, else `{ '<text>': text }` for short text, else `{ '<bytes>': size }`; undefined for an empty body. */
   readonly requestBody: unknown;
   readonly status: number;
   readonly contentType: string;
@@ -296,7 +296,7 @@ function recordBody(raw: Buffer, headers: IncomingHttpHeaders): unknown {
     if (enc === 'gzip') body = gunzipSync(raw);
     else if (enc === 'deflate') body = inflateSync(raw);
   } catch {
-    return { bytes: raw.length, undecodable: enc };
+    return { '<bytes>': raw.length, '<undecodable>': enc };
   }
   if (body.length === 0) return undefined;
   const text = body.toString('utf8');
@@ -309,7 +309,7 @@ function recordBody(raw: Buffer, headers: IncomingHttpHeaders): unknown {
     }
   }
   const binary = body.some((b) => b < 0x09 || (b > 0x0d && b < 0x20)) || Buffer.byteLength(text) !== body.length;
-  return binary || body.length > 4096 ? { bytes: body.length } : { text };
+  return binary || body.length > 4096 ? { '<bytes>': body.length } : { '<text>': text };
 }
 
 export function startRecordingProxy(target: string): Promise<RecordingProxy> {
