@@ -85,6 +85,10 @@ export function loggedModelRoutes(store: TrackingStore, artifacts: ArtifactServi
       path: `${BASE}/search`,
       methods: ['POST'],
       handler: (f) => {
+        // An absent list is MLflow's missing required value; an empty one simply matches nothing.
+        if (!f.has('experiment_ids')) {
+          throw invalidParameter("Missing value for required parameter 'experiment_ids'. See the API docs for more information about request parameters.");
+        }
         const maxResults = f.int('max_results');
         return models.searchLoggedModels({
           experiment_ids: f.strList('experiment_ids'),

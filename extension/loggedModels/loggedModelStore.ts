@@ -47,15 +47,18 @@ function validateModelIdText(modelId: unknown): string {
   return modelId;
 }
 
-/** A status by proto name or number (0…3), as protobuf's JSON parser accepts it. */
+/**
+ * A status by proto name or number, as MLflow reads it: a name must be one of the enum's; a number outside it
+ * is read by protobuf as the field's default, so it sets LOGGED_MODEL_STATUS_UNSPECIFIED (0).
+ */
 export function parseLoggedModelStatus(raw: unknown): number {
-  if (raw === undefined || raw === null || raw === '') throw invalidParameter("Missing value for required parameter 'status'.");
-  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < LOGGED_MODEL_STATUSES.length) return raw;
-  if (typeof raw === 'string') {
-    const byName = LOGGED_MODEL_STATUSES.indexOf(raw as LoggedModelStatus);
-    if (byName >= 0) return byName;
-    if (/^\d+$/.test(raw) && Number(raw) < LOGGED_MODEL_STATUSES.length) return Number(raw);
+  if (raw === undefined || raw === null || raw === '') {
+    throw invalidParameter("Missing value for required parameter 'status'. See the API docs for more information about request parameters.");
   }
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (Number.isInteger(n)) return n >= 0 && n < LOGGED_MODEL_STATUSES.length ? n : 0;
+  const byName = LOGGED_MODEL_STATUSES.indexOf(raw as LoggedModelStatus);
+  if (byName >= 0) return byName;
   throw invalidParameter(`Invalid value ${JSON.stringify(raw)} for parameter 'status' supplied. Expected one of ${LOGGED_MODEL_STATUSES.join(', ')}.`);
 }
 

@@ -1,7 +1,7 @@
 // Logged-model mutations (MLflow 3's LoggedModel entity) as journaled ops, applied inside the tracking store's
 // transaction exactly like its own ops (extension/tracking/store/operations.ts): every id and time is decided
 // before the op is built, so replaying the journal rebuilds the same state.
-import { invalidParameter, notFound } from '../tracking/errors';
+import { invalidParameter, MlflowError, notFound } from '../tracking/errors';
 import type { Sqlite } from '../tracking/store/sqlite';
 
 type Pair = [string, string];
@@ -53,14 +53,12 @@ export function findLoggedModel(db: Sqlite, modelId: string): { experiment_id: n
 
 function insertParams(db: Sqlite, modelId: string, params: Pair[]): void {
   for (const [key, value] of params) {
-    const old = db.get<{ value: string }>('SELECT value FROM logged_model_params WHERE model_id = ? AND key = ?', [modelId, key]);
-    if (old && old.value !== value) {
-      // MLflow's SQL store hits its primary key here (an unhandled 500); a changed value is a bad parameter.
-      throw invalidParameter(
-        `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old.value}' for logged model ID='${modelId}'. Attempted logging new value '${value}'.`,
-      );
+    if (db.get('SELECT 1 AS x FROM logged_model_params WHERE model_id = ? AND key = ?', [modelId, key])) {
+      // MLflow inserts without looking: any key already there (even with the same value) fails its unique
+      // constraint, answered as BAD_REQUEST.
+      throw new MlflowError('BAD_REQUEST', `UNIQUE constraint failed: logged_model_params.model_id, logged_model_params.param_key (model_id='${modelId}', param_key='${key}')`);
     }
-    if (!old) db.run('INSERT INTO logged_model_params(model_id, key, value) VALUES (?, ?, ?)', [modelId, key, value]);
+    db.run('INSERT INTO logged_model_params(model_id, key, value) VALUES (?, ?, ?)', [modelId, key, value]);
   }
 }
 

@@ -98,9 +98,14 @@ test('finalize sets READY or UPLOAD_FAILED (by name or number) and bumps last_up
   const failed = await api.ok<{ model: LoggedModel }>('PATCH', `${LM}/${m.info.model_id}`, { model_id: m.info.model_id, status: 3 });
   assert.equal(failed.model.info.status, 'LOGGED_MODEL_UPLOAD_FAILED');
   assert.equal((await api.getModel(m.info.model_id)).info.status, 'LOGGED_MODEL_UPLOAD_FAILED');
-  for (const status of [undefined, 'DONE', 7, -1]) {
+  for (const status of [undefined, 'DONE', '']) {
     const a = await api.req('PATCH', `${LM}/${m.info.model_id}`, { model_id: m.info.model_id, status });
     assert.deepEqual([a.status, a.body.error_code], [400, 'INVALID_PARAMETER_VALUE'], String(status));
+  }
+  // A number outside the enum is read by MLflow's protobuf parser as the default: UNSPECIFIED.
+  for (const status of [7, -1]) {
+    const a = await api.ok<{ model: LoggedModel }>('PATCH', `${LM}/${m.info.model_id}`, { model_id: m.info.model_id, status });
+    assert.equal(a.model.info.status, 'LOGGED_MODEL_STATUS_UNSPECIFIED', String(status));
   }
   const unknown = await api.req('PATCH', `${LM}/m-ffffffffffffffffffffffffffffffff`, { status: 'LOGGED_MODEL_READY' });
   assert.deepEqual([unknown.status, unknown.body.error_code], [404, 'RESOURCE_DOES_NOT_EXIST']);
@@ -126,14 +131,18 @@ test('tags: set (upsert, by key), delete one; deleting a missing tag or on a mis
   assert.deepEqual([badTags.status, badTags.body.error_code], [400, 'INVALID_PARAMETER_VALUE']);
 });
 
-test('params: logged after creation; the same value again is fine, a different one is refused', async () => {
+test('params: logged after creation; a key already logged, even with the same value, is BAD_REQUEST as in MLflow', async () => {
   const m = await api.createModel({ experiment_id: exp, name: 'params', params: [{ key: 'a', value: '1' }] });
   const id = m.info.model_id;
-  assert.deepEqual(await api.ok('POST', `${LM}/${id}/params`, { model_id: id, params: [{ key: 'b', value: '2' }, { key: 'a', value: '1' }] }), {});
-  assert.deepEqual((await api.getModel(id)).data?.params, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
-  const changed = await api.req('POST', `${LM}/${id}/params`, { model_id: id, params: [{ key: 'a', value: '9' }] });
-  assert.deepEqual([changed.status, changed.body.error_code], [400, 'INVALID_PARAMETER_VALUE']);
-  assert.deepEqual((await api.getModel(id)).data?.params, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }], 'a refused request changes nothing');
+  assert.deepEqual(await api.ok('POST', `${LM}/${id}/params`, { model_id: id, params: [{ key: 'b', value: '2' }, { key: 'c', value: '3' }] }), {});
+  assert.deepEqual((await api.getModel(id)).data?.params, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }, { key: 'c', value: '3' }]);
+  for (const params of [[{ key: 'a', value: '9' }], [{ key: 'd', value: '4' }, { key: 'a', value: '1' }]]) {
+    const again = await api.req('POST', `${LM}/${id}/params`, { model_id: id, params });
+    assert.deepEqual([again.status, again.body.error_code], [400, 'BAD_REQUEST'], JSON.stringify(params));
+  }
+  assert.deepEqual((await api.getModel(id)).data?.params, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }, { key: 'c', value: '3' }], 'a refused request changes nothing');
+  const dupInCreate = await api.req('POST', LM, { experiment_id: exp, params: [{ key: 'x', value: '1' }, { key: 'x', value: '2' }] });
+  assert.deepEqual([dupInCreate.status, dupInCreate.body.error_code], [400, 'BAD_REQUEST']);
   const unknown = await api.req('POST', `${LM}/m-22222222222222222222222222222222/params`, { params: [{ key: 'a', value: '1' }] });
   assert.deepEqual([unknown.status, unknown.body.error_code], [404, 'RESOURCE_DOES_NOT_EXIST']);
 });
@@ -238,6 +247,16 @@ test('metrics logged with a model_id become the model\'s metrics; the run keeps 
   assert.ok(r.run.data.metrics.every((x) => x.model_id === undefined), 'run metrics carry no model_id');
   const bad = await api.req('POST', '/api/2.0/mlflow/runs/log-batch', { run_id: run, metrics: [{ key: 'x', value: 1, timestamp: 1, step: 0, model_id: 5 }] });
   assert.deepEqual([bad.status, bad.body.error_code], [400, 'INVALID_PARAMETER_VALUE']);
+  // A dataset is named by both its name and digest, or not at all; the whole batch is refused otherwise.
+  const half = await api.req('POST', '/api/2.0/mlflow/runs/log-batch', {
+    run_id: run,
+    metrics: [{ key: 'half', value: 1, timestamp: 40, step: 2, model_id: id }, { key: 'half', value: 2, timestamp: 41, step: 2, model_id: id, dataset_name: 'val' }],
+  });
+  assert.deepEqual([half.status, half.body.error_code], [400, 'INVALID_PARAMETER_VALUE']);
+  assert.equal(half.body.message, 'Both dataset_name and dataset_digest must be provided if one is provided');
+  assert.equal((await api.getModel(id)).data?.metrics?.length, 3);
+  const halfHistory = await api.ok('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${run}&metric_key=half`);
+  assert.deepEqual(halfHistory, {}, 'nothing of a refused batch reaches the run');
 });
 
 test('runs answer inputs and outputs as MLflow 3 does (create: no outputs; get and search: outputs always)', async () => {

@@ -38,7 +38,7 @@ before(async () => {
         metrics: [
           { key: 'acc', value: i / 10, timestamp: 100, step: 0, model_id: id },
           { key: 'acc', value: (10 - i) / 20, timestamp: 200, step: 1, model_id: id },
-          { key: 'auc', value: i, timestamp: 100, step: 0, model_id: id, dataset_name: i % 2 ? 'val' : 'test', ...(i % 4 === 1 ? { dataset_digest: 'd1' } : {}) },
+          { key: 'auc', value: i, timestamp: 100, step: 0, model_id: id, dataset_name: i % 2 ? 'val' : 'test', dataset_digest: i % 4 === 1 ? 'd1' : 'd2' },
         ],
       });
     }
@@ -75,6 +75,8 @@ test('default: active models of the requested experiments, newest first, with th
   const both = await api.search({ experiment_ids: [exp, other], max_results: 100 });
   assert.equal(both.models?.length, 13);
   assert.deepEqual(await api.search({ experiment_ids: [] }), {}, 'no experiments, no models');
+  const missing = await api.req('POST', SEARCH, {});
+  assert.deepEqual([missing.status, missing.body.error_code], [400, 'INVALID_PARAMETER_VALUE']);
   const m = models.find((x) => x.info.name === 'm5')!;
   assert.deepEqual(m.data?.params, [{ key: 'lr', value: '0.01' }]);
   assert.equal(points(m, 'acc').length, 2);
@@ -127,10 +129,14 @@ test('datasets restrict metric filters; without a metric filter they keep models
   const onDataset = (m: LoggedModel, name: string, digest: string | undefined): boolean =>
     (m.data?.metrics ?? []).some((p) => p.dataset_name === name && p.dataset_digest === digest);
   assert.deepEqual(await filtered('', { datasets: [{ dataset_name: 'val', dataset_digest: 'd1' }] }), ids(models.filter((m) => onDataset(m, 'val', 'd1'))));
-  assert.deepEqual(await filtered('', { datasets: [{ dataset_name: 'val' }] }), ids(models.filter((m) => onDataset(m, 'val', undefined))));
+  assert.deepEqual(await filtered('', { datasets: [{ dataset_name: 'val' }] }), [], 'a dataset without digest names metrics without one, and there are none');
   assert.deepEqual(
-    await filtered('metrics.auc >= 4', { datasets: [{ dataset_name: 'test' }] }),
-    ids(models.filter((m) => (m.data?.metrics ?? []).some((p) => p.key === 'auc' && p.value >= 4 && p.dataset_name === 'test' && p.dataset_digest === undefined))),
+    await filtered('', { datasets: [{ dataset_name: 'val', dataset_digest: 'd1' }, { dataset_name: 'test', dataset_digest: 'd2' }] }),
+    ids(models.filter((m) => onDataset(m, 'val', 'd1') || onDataset(m, 'test', 'd2'))),
+  );
+  assert.deepEqual(
+    await filtered('metrics.auc >= 4', { datasets: [{ dataset_name: 'test', dataset_digest: 'd2' }] }),
+    ids(models.filter((m) => (m.data?.metrics ?? []).some((p) => p.key === 'auc' && p.value >= 4 && p.dataset_name === 'test' && p.dataset_digest === 'd2'))),
   );
   const noName = await api.req('POST', SEARCH, { experiment_ids: [exp], datasets: [{ dataset_digest: 'd1' }] });
   assert.deepEqual([noName.status, noName.body.error_code], [400, 'INVALID_PARAMETER_VALUE']);

@@ -708,6 +708,7 @@ function modelMetricsOf(metrics: MetricInput[], tuples: MetricTuple[]): ModelMet
 
 function toMetricTuple(m: MetricInput): MetricTuple {
   const key = validateKey(m?.key, 'metric');
+  if (Boolean(m.dataset_name) !== Boolean(m.dataset_digest)) throw invalidParameter('Both dataset_name and dataset_digest must be provided if one is provided');
   const value = validateMetricValue(m.value, key);
   if (m.timestamp === undefined || m.timestamp === null) throw invalidParameter(`Missing value for required parameter 'timestamp' of metric '${key}'.`);
   return [key, toJournalNumber(value), validateTimestamp(m.timestamp), validateStep(m.step)];
