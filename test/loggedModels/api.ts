@@ -23,7 +23,7 @@ export class Api {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     this.statuses.push(r.status);
-    let parsed: unknown = {};
+    let parsed: unknown;
     try {
       parsed = r.text ? JSON.parse(r.text) : {};
     } catch {
