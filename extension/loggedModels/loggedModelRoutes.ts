@@ -95,7 +95,8 @@ export function loggedModelRoutes(store: TrackingStore, artifacts: ArtifactServi
           filter: f.str('filter'),
           datasets: datasetsOf(f),
           order_by: orderByOf(f),
-          max_results: maxResults === 0 ? undefined : maxResults,
+          // Unset, MLflow's handler reads the proto default (50); an explicit 0 falls to its store's default (100).
+          max_results: maxResults === 0 ? 100 : maxResults,
           page_token: f.str('page_token'),
         });
       },
@@ -105,7 +106,8 @@ export function loggedModelRoutes(store: TrackingStore, artifacts: ArtifactServi
       methods: ['GET', 'PATCH', 'DELETE'],
       handler: async (f, ctx) => {
         const id = f.required('model_id');
-        if (ctx.method === 'GET') return { model: models.getLoggedModel(id, f.bool('allow_deleted') ?? false) };
+        // As MLflow reads it: anything but "true" (in any case) is false.
+        if (ctx.method === 'GET') return { model: models.getLoggedModel(id, (f.str('allow_deleted') ?? '').toLowerCase() === 'true') };
         if (ctx.method === 'PATCH') return { model: await models.finalizeLoggedModel(id, f.raw.status ?? undefined) };
         await models.deleteLoggedModel(id);
         return {};
