@@ -19,8 +19,7 @@ const LINKED_PROMPTS_TAG = 'mlflow.linkedPrompts';
 const SEARCH_ATTRIBUTES = ['request_id', 'timestamp', 'timestamp_ms', 'execution_time', 'execution_time_ms', 'end_time', 'end_time_ms', 'status', 'client_request_id', 'name', 'run_id', 'prompt', 'text'];
 const ORDER_ATTRIBUTES = ['experiment_id', 'timestamp', 'timestamp_ms', 'execution_time', 'execution_time_ms', 'end_time', 'end_time_ms', 'status', 'request_id', 'name', 'run_id'];
 const NUMERIC = new Set(['timestamp_ms', 'execution_time_ms', 'end_time_ms']);
-const IN_KEYS = new Set(['name', 'status', 'request_id', 'run_id', 'client_request_id']);
-const STRING_ATTRIBUTE_OPS = new Set(['!=', '=', 'IN', 'NOT IN', 'LIKE', 'ILIKE']);
+const STRING_ATTRIBUTE_OPS = new Set(['!=', '=', 'IN', 'NOT IN', 'LIKE', 'ILIKE', 'RLIKE']);
 const KEY_VALUE_OPS = new Set(['!=', '=', 'LIKE', 'ILIKE']);
 const ENTITY: Record<string, Kind> = {
   tag: 'tag', tags: 'tag', attribute: 'attribute', attributes: 'attribute', trace: 'attribute', request_metadata: 'metadata', metadata: 'metadata',
@@ -76,6 +75,9 @@ function resolveKey(id: Identifier, valid: readonly string[]): Key {
 
 function stringValue(v: FilterValue, what: string): string {
   if (v.kind === 'string') return v.value;
+  if (v.kind === 'word') {
+    throw invalidParameter(`Parameter value is either not quoted or unidentified quote types used for string value ${v.raw}. Use either single or double quotes.`);
+  }
   throw invalidParameter(`Expected a quoted string value for ${what} (e.g. 'my-value'). Got value ${v.raw}`);
 }
 
@@ -89,10 +91,27 @@ function listValues(v: FilterValue): string[] {
   });
 }
 
+/** RLIKE as MLflow runs it on SQLite: a regular-expression search anywhere in the value (TraceStore registers it). */
+export const RLIKE_FUNCTION = 'mwb_rlike';
+
+function rlikeSql(column: string, pattern: string, params: SqlParam[]): string {
+  params.push(pattern);
+  return `${RLIKE_FUNCTION}(?, ${column})`;
+}
+
+/** The SQL function behind RLIKE: 1 when the pattern is found in the value (an invalid pattern finds nothing). */
+export function rlike(pattern: unknown, value: unknown): number {
+  if (typeof pattern !== 'string' || typeof value !== 'string') return 0;
+  try {
+    return new RegExp(pattern, 'u').test(value) ? 1 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function clauseSql(c: FilterClause, i: number, params: SqlParam[]): string {
   const { kind, key } = resolveKey(c.identifier, SEARCH_ATTRIBUTES);
   const op = c.comparator;
-  const mappedFromIn = IN_KEYS.has(c.identifier.key.toLowerCase()) && (c.identifier.entity === null || ENTITY[c.identifier.entity] === 'attribute');
   if (kind === 'none') {
     if (c.value.kind !== 'string' && c.value.kind !== 'list') stringValue(c.value, c.identifier.entity ?? 'span');
     return '0';
@@ -103,19 +122,20 @@ function clauseSql(c: FilterClause, i: number, params: SqlParam[]): string {
       const numOp = asNumericOp(op);
       if (!numOp) throw invalidParameter(`Invalid comparator '${op}' not one of '${pySet(['>', '>=', '!=', '=', '<', '<='])}'`);
       const v = c.value;
-      const n = v.kind === 'number' ? v.value : v.kind === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v.value) ? Number(v.value) : undefined;
-      if (n === undefined) throw invalidParameter(`Expected numeric value type for numeric attribute: ${key}. Found ${v.raw}`);
-      params.push(n);
+      if (v.kind !== 'number' && v.kind !== 'string') throw invalidParameter(`Expected a quoted string value or a list of quoted string values for attributes. Got value ${v.raw}`);
+      // Bound as given: a quoted value compares the way SQLite compares it in MLflow's store.
+      params.push(v.value);
       return `${column} ${numOp} ?`;
     }
     if (!STRING_ATTRIBUTE_OPS.has(op)) throw invalidParameter(`Invalid comparator '${op}' not one of '${pySet(STRING_ATTRIBUTE_OPS)}'`);
     if (c.value.kind === 'number') {
       throw invalidParameter(`Only the '${pySet(NUMERIC)}' attributes support comparison with numeric values.`);
     }
+    if (op === 'RLIKE') return rlikeSql(column, stringValue(c.value, 'attribute'), params);
     const test: StringTest = op === 'IN' || op === 'NOT IN' ? { op, values: listValues(c.value) } : { op: op as '=' | '!=' | 'LIKE' | 'ILIKE', value: stringValue(c.value, 'attribute') };
     return stringTestSql(column, test, params);
   }
-  // Tags and metadata: name and run_id also take IN / NOT IN (they are attributes in the grammar).
+  // Tags and metadata (name and run_id included: MLflow maps them before it checks the comparator).
   const table = kind === 'tag' ? 'trace_tags' : 'trace_metadata';
   if (key === LINKED_PROMPTS_TAG) {
     if (op !== '=') throw invalidParameter(`Invalid comparator '${op}' for prompts filter. Only '=' is supported with format: prompt = "name/version"`);
@@ -123,10 +143,17 @@ function clauseSql(c: FilterClause, i: number, params: SqlParam[]): string {
     if (value.split('/').length !== 2) throw invalidParameter(`Invalid prompts filter value '${value}'. Expected format: prompt = "name/version"`);
     return '0'; // prompts are never linked to traces here
   }
-  let test: StringTest;
-  if ((op === 'IN' || op === 'NOT IN') && mappedFromIn) test = { op, values: listValues(c.value) };
-  else if (KEY_VALUE_OPS.has(op)) test = { op: op as '=' | '!=' | 'LIKE' | 'ILIKE', value: stringValue(c.value, kind === 'tag' ? 'tag' : 'request_metadata') };
-  else throw invalidParameter(`Invalid comparator '${op}' not one of '${pySet([...KEY_VALUE_OPS, 'IS NULL', 'IS NOT NULL'])}'`);
+  if (op === 'RLIKE') {
+    const a = `x${i}`;
+    params.push(key);
+    return `EXISTS (SELECT 1 FROM ${table} AS ${a} WHERE ${a}.trace_id = t.trace_id AND ${a}.key = ? AND ${rlikeSql(`${a}.value`, stringValue(c.value, kind === 'tag' ? 'tag' : 'request_metadata'), params)})`;
+  }
+  if (!KEY_VALUE_OPS.has(op)) {
+    // MLflow's two messages differ by a closing quote.
+    const set = pySet([...KEY_VALUE_OPS, 'RLIKE', 'IS NULL', 'IS NOT NULL']);
+    throw invalidParameter(kind === 'tag' ? `Invalid comparator '${op}' not one of '${set}` : `Invalid comparator '${op}' not one of '${set}'`);
+  }
+  const test: StringTest = { op: op as '=' | '!=' | 'LIKE' | 'ILIKE', value: stringValue(c.value, kind === 'tag' ? 'tag' : 'request_metadata') };
   const a = `x${i}`;
   params.push(key);
   return `EXISTS (SELECT 1 FROM ${table} AS ${a} WHERE ${a}.trace_id = t.trace_id AND ${a}.key = ? AND ${stringTestSql(`${a}.value`, test, params)})`;

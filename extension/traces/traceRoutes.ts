@@ -6,7 +6,7 @@ import type { TrackingStore } from '../tracking/store/trackingStore';
 import type { ArtifactService } from '../tracking/server/artifactRoutes';
 import type { Fields } from '../tracking/server/fields';
 import type { PathRoute } from '../tracking/server/pathRoutes';
-import { notFullyExported, TraceStore } from './traceStore';
+import { spansNotInStore, TraceStore } from './traceStore';
 
 const V3 = '/api/3.0/mlflow/traces';
 
@@ -86,25 +86,22 @@ export function traceRoutes(store: TrackingStore, artifacts: ArtifactService, tr
       handler: (f) => ({ trace: { trace_info: traces.getTraceInfo(f.required('trace_id')) } }),
     },
     {
-      // GetTrace: the trace with its spans from the database. Ours are never there (traceStore.ts): MLflow's SQL
-      // server answers such a trace with its info alone when allow_partial is set, else "not fully exported".
+      // GetTrace and BatchGetTraces serve spans kept in the database. Ours never are (traceStore.ts): MLflow's SQL
+      // server refuses such a trace (clients read its spans from the artifact instead), and so do we.
       path: `${V3}/get`,
       methods: ['GET'],
       handler: (f) => {
         const id = f.required('trace_id');
-        const allowPartial = f.bool('allow_partial') ?? false;
-        const info = traces.batchGetTraceInfos([id])[0];
-        if (!info) throw notFound(`Trace with ID ${id} is not found.`);
-        if (!allowPartial) throw notFullyExported(id);
-        return { trace: { trace_info: info } };
+        f.bool('allow_partial');
+        if (traces.batchGetTraceInfos([id]).length === 0) throw notFound(`Trace with ID ${id} is not found.`);
+        throw spansNotInStore();
       },
     },
     {
-      // BatchGetTraces answers complete traces whose spans are in the database only: none here.
       path: `${V3}/batchGet`,
       methods: ['GET'],
       handler: (f) => {
-        requiredList(f, 'trace_ids');
+        if (traces.batchGetTraceInfos(requiredList(f, 'trace_ids')).length > 0) throw spansNotInStore();
         return {};
       },
     },
@@ -122,7 +119,7 @@ export function traceRoutes(store: TrackingStore, artifacts: ArtifactService, tr
         if (!Array.isArray(locations)) throw invalidParameter(`Invalid value ${JSON.stringify(locations)} for parameter 'locations' supplied. Hint: Value was of type '${typeof locations}'. See the API docs for more information about request parameters.`);
         const maxResults = f.int('max_results');
         if (maxResults !== undefined && maxResults > 500) {
-          throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. Hint: Value was of type 'int'. See the API docs for more information about request parameters.`);
+          throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied:  Hint: Value was of type 'int'. See the API docs for more information about request parameters.`);
         }
         const req: SearchTracesRequest = {
           locations: locations as TraceLocation[],

@@ -18,9 +18,9 @@ import type { Pair } from '../tracking/store/operations';
 import type { TrackingStore } from '../tracking/store/trackingStore';
 import { safeSegments } from '../tracking/server/artifactPaths';
 import { encodePageToken } from '../tracking/search/pageToken';
-import { validateKey } from '../tracking/validation';
+import { normpath } from '../projects/python/pyPath';
 import type { TraceOp } from './operations';
-import { compileTraceSearch } from './search';
+import { compileTraceSearch, RLIKE_FUNCTION, rlike } from './search';
 
 export const ARTIFACT_LOCATION_TAG = 'mlflow.artifactLocation';
 export const INFO_FINALIZED_METADATA = 'mlflow.trace.infoFinalized';
@@ -101,6 +101,21 @@ export function validateTraceId(v: unknown, name = 'trace_id'): string {
   return v;
 }
 
+/** MLflow's trace tag key rules (_validate_trace_tag), worded as MLflow words them. */
+function validateTraceTagKey(key: unknown): string {
+  if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'key'. See the API docs for more information about request parameters.");
+  const bad = (detail: string): never => {
+    throw invalidParameter(`Invalid value ${JSON.stringify(key)} for parameter 'key' supplied: ${detail}`);
+  };
+  if (!/^[/\p{L}\p{N}_.\- :]*$/u.test(key)) bad('Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).');
+  const norm = normpath(key);
+  if (norm !== key || norm === '.' || norm.startsWith('..') || norm.startsWith('/')) {
+    bad(`Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${norm}'`);
+  }
+  if (key.length > MAX_TAG_KEY) throw invalidParameter(`'key' exceeds the maximum length of ${MAX_TAG_KEY} characters`);
+  return key;
+}
+
 export interface DeleteTracesRequest {
   experiment_id: string;
   max_timestamp_millis?: number;
@@ -109,7 +124,9 @@ export interface DeleteTracesRequest {
 }
 
 export class TraceStore {
-  constructor(private readonly tracking: TrackingStore) {}
+  constructor(private readonly tracking: TrackingStore) {
+    tracking.db.db.create_function(RLIKE_FUNCTION, rlike);
+  }
 
   private get db() {
     return this.tracking.db;
@@ -171,21 +188,21 @@ export class TraceStore {
   }
 
   async setTag(traceId: string, key: unknown, value: unknown): Promise<void> {
-    const id = this.existing(traceId);
-    const k = validateKey(key, 'tag');
-    if (k.length > MAX_TAG_KEY) throw invalidParameter(`'key' exceeds the maximum length of ${MAX_TAG_KEY} characters`);
+    const k = validateTraceTagKey(key);
+    const id = validateTraceId(traceId);
+    // MLflow's SQL store fails on the foreign key (BAD_REQUEST) when the trace does not exist.
+    if (!this.row(id)) throw new MlflowError('BAD_REQUEST', `Trace with ID '${id}' not found.`);
     // MLflow truncates a long trace tag value rather than refusing it.
     const v = (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value)).slice(0, MAX_TAG_VALUE);
     await this.commit({ t: 'trace.setTag', id, key: k, value: v });
   }
 
   async deleteTag(traceId: string, key: unknown): Promise<void> {
-    const id = this.existing(traceId);
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'key'. See the API docs for more information about request parameters.");
-    if (!this.db.get('SELECT 1 AS x FROM trace_tags WHERE trace_id = ? AND key = ?', [id, key])) {
-      throw notFound(`No trace tag with key '${key}' for trace with ID '${id}'`);
+    if (!this.db.get('SELECT 1 AS x FROM trace_tags WHERE trace_id = ? AND key = ?', [traceId, key])) {
+      throw notFound(`No trace tag with key '${key}' for trace with ID '${traceId}'`);
     }
-    await this.commit({ t: 'trace.deleteTag', id, key });
+    await this.commit({ t: 'trace.deleteTag', id: traceId, key });
   }
 
   /**
@@ -219,12 +236,6 @@ export class TraceStore {
     await this.commit({ t: 'trace.delete', ids: victims.map((v) => v.trace_id) });
     for (const folder of folders) void rm(folder, { recursive: true, force: true }).catch(() => undefined);
     return victims.length;
-  }
-
-  private existing(traceId: string): string {
-    const id = validateTraceId(traceId);
-    if (!this.row(id)) throw notFound(`Trace with ID '${id}' not found.`);
-    return id;
   }
 
   // ---- reads -------------------------------------------------------------------------------------------
@@ -339,7 +350,10 @@ export class TraceStore {
   }
 }
 
-/** traces/get for a trace whose spans are not in the database: MLflow's SQL server answers this way. */
-export function notFullyExported(traceId: string): MlflowError {
-  return notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
+/**
+ * traces/get and traces/batchGet for a trace whose spans are not in the database: MLflow's SQL server answers
+ * INTERNAL_ERROR (500), which its Python client retries for minutes; we keep the message and answer 400.
+ */
+export function spansNotInStore(): MlflowError {
+  return new MlflowError('BAD_REQUEST', 'Trace data not stored in tracking store');
 }
