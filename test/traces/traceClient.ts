@@ -46,9 +46,9 @@ export function traceDataJson(id: string, padding = 0): string {
     span_id: spanId,
     parent_span_id: parent,
     name,
-    start_time_unix_nano: 1796689145991604456,
-    end_time_unix_nano: 1796689145994654079,
-    events: error ? [{ name: 'exception', time_unix_nano: 1796689145994446592, attributes: { 'exception.message': 'boom', 'exception.type': 'ValueError' } }] : [],
+    start_time_unix_nano: 1796689145991604000,
+    end_time_unix_nano: 1796689145994654000,
+    events: error ? [{ name: 'exception', time_unix_nano: 1796689145994446000, attributes: { 'exception.message': 'boom', 'exception.type': 'ValueError' } }] : [],
     status: error ? { code: 'STATUS_CODE_ERROR', message: 'ValueError: boom' } : { code: 'STATUS_CODE_OK', message: '' },
     attributes: { 'mlflow.traceRequestId': JSON.stringify(id), 'mlflow.spanType': '"UNKNOWN"', 'mlflow.spanInputs': JSON.stringify({ x: 3, pad: 'p'.repeat(padding) }) },
   });
