@@ -6,7 +6,8 @@
 // run_id → metadata mlflow.sourceRun), `tag(s).<k>`, `metadata.<k>`/`request_metadata.<k>`; `span.…`,
 // `feedback.…`, `expectation.…`, `issue.…` and `prompt` are validated and match nothing, as on MLflow's SQL
 // server for traces whose spans and assessments are not in its database (ours never are: see traceStore.ts).
-// Order: the given keys (NULLs last), then timestamp DESC and request_id ASC unless given.
+// Order: the given keys (NULLs last), then timestamp DESC and request_id ASC unless given. `IS [NOT] NULL`, in
+// SearchTraceUtils' lists, is refused as an invalid clause, as MLflow 3.11's server does in practice.
 import { invalidParameter } from '../tracking/errors';
 import { type FilterClause, type FilterValue, type Identifier, parseFilter, parseOrderBy } from '../tracking/search/filterParser';
 import { decodePageToken } from '../tracking/search/pageToken';
@@ -113,6 +114,7 @@ function clauseSql(c: FilterClause, i: number, params: SqlParam[]): string {
   const { kind, key } = resolveKey(c.identifier, SEARCH_ATTRIBUTES);
   const op = c.comparator;
   if (kind === 'none') {
+    // No span or assessment is in the database.
     if (c.value.kind !== 'string' && c.value.kind !== 'list') stringValue(c.value, c.identifier.entity ?? 'span');
     return '0';
   }

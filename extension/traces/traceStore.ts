@@ -9,7 +9,7 @@
 // `mlflow.trace.spansLocation` tag, and traces/get and traces/batchGet answer as MLflow's SQL server does for
 // such traces (no spans in the database): the client reads the spans from the artifact.
 import { existsSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidParameter, MlflowError, notFound } from '../tracking/errors';
 import type { SearchTracesRequest, TraceData, TraceInfo, TraceState } from '../tracking/rest/types';
@@ -282,6 +282,18 @@ export class TraceStore {
     if (!file || !existsSync(file)) return undefined;
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as { spans?: unknown };
+      return Array.isArray(parsed?.spans) ? (parsed as TraceData) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** readTraceData with the file read off the event loop (a trace's spans can be many megabytes). */
+  async readTraceDataAsync(traceId: string): Promise<TraceData | undefined> {
+    const file = this.traceDataPath(traceId);
+    if (!file) return undefined;
+    try {
+      const parsed = JSON.parse(await readFile(file, 'utf8')) as { spans?: unknown };
       return Array.isArray(parsed?.spans) ? (parsed as TraceData) : undefined;
     } catch {
       return undefined;

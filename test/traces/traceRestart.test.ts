@@ -82,7 +82,9 @@ test('acknowledged trace writes survive kill -9 and a clean restart; TraceStore 
       ['inner', 'dhNr6wtWf3Q=', 'STATUS_CODE_OK'],
       ['failing', 'dhNr6wtWf3Q=', 'STATUS_CODE_ERROR'],
     ]);
+    assert.deepEqual(await traces.readTraceDataAsync(traceId(3, 7)), data);
     assert.equal(traces.readTraceData(traceId(9, 7)), undefined, 'no spans uploaded for this one');
+    assert.equal(await traces.readTraceDataAsync(traceId(9, 7)), undefined);
     assert.equal(traces.readTraceData(traceId(5, 7)), undefined, 'deleted');
     assert.throws(() => traces.getTraceInfo(traceId(5, 7)), /not found/);
     const runTraces = traces.searchTraces({ locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }], filter: "name = 't3'" });

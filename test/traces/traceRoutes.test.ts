@@ -190,6 +190,8 @@ test('bad search requests: MLflow codes and messages, 400', async () => {
     ['IN on name (a tag)', { filter: "name IN ('a')" }, /Invalid comparator 'IN' not one of/],
     ['unquoted value', { filter: 'tags.x = y' }, /not quoted/],
     ['OR', { filter: "status = 'OK' OR status = 'ERROR'" }, /Invalid clause\(s\) in filter string/],
+    ['IS NULL (refused by MLflow 3.11 in practice)', { filter: 'tags.x IS NULL' }, /Invalid clause\(s\) in filter string/],
+    ['IS NOT NULL', { filter: 'metadata.m IS NOT NULL' }, /Invalid clause\(s\) in filter string/],
     ['number for a string attribute', { filter: 'status = 5' }, /support comparison with numeric values/],
     ['max_results over 500', { max_results: 501 }, /max_results/],
     ['max_results 0', { max_results: 0 }, /It must be a positive integer/],
