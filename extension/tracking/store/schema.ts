@@ -185,9 +185,32 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX logged_model_metrics_by_key ON logged_model_metrics(key, model_id);
   `,
-  // v5: MLflow 3's traces (extension/traces).
+  // v5: MLflow 3's traces (extension/traces). A trace's spans are its traces.json artifact, not rows here.
   `
-  CREATE TABLE traces_placeholder(id INTEGER PRIMARY KEY);
+  CREATE TABLE traces(
+    trace_id TEXT PRIMARY KEY,
+    experiment_id INTEGER NOT NULL,
+    client_request_id TEXT,
+    request_time INTEGER NOT NULL,
+    execution_time INTEGER,
+    state TEXT NOT NULL,
+    request_preview TEXT,
+    response_preview TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX traces_by_experiment ON traces(experiment_id, request_time DESC, trace_id);
+  CREATE TABLE trace_tags(
+    trace_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY(trace_id, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE trace_metadata(
+    trace_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY(trace_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX trace_metadata_by_value ON trace_metadata(key, value);
   `,
 ];
 
