@@ -24,7 +24,32 @@ export type TraceOp =
   | ({ t: 'trace.start' } & TraceRecord)
   | { t: 'trace.delete'; ids: string[] }
   | { t: 'trace.setTag'; id: string; key: string; value: string }
-  | { t: 'trace.deleteTag'; id: string; key: string };
+  | { t: 'trace.deleteTag'; id: string; key: string }
+  /** Spans received over OTLP (/v1/traces), with each trace's changes decided by TraceStore.logSpans. */
+  | { t: 'trace.logSpans'; traces: SpanBatch[] };
+
+/** One stored span row; times are decimal nanoseconds (64-bit). */
+export interface SpanRow {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  status: string;
+  startNs: string;
+  endNs: string | null;
+  /** The span as JSON (spans.ts StoredSpan). */
+  content: string;
+}
+
+export interface SpanBatch {
+  id: string;
+  /** The trace did not exist: insert it first (MLflow creates the trace info from the spans). */
+  create?: TraceRecord;
+  /** Columns to set on the trace (only those given). */
+  set: { requestTime?: number; executionTime?: number | null; state?: string; requestPreview?: string; responsePreview?: string };
+  metadata: Pair[];
+  tags: Pair[];
+  spans: SpanRow[];
+}
 
 export function isTraceOp(op: { t: string }): op is TraceOp {
   return op.t.startsWith('trace.');
@@ -32,22 +57,19 @@ export function isTraceOp(op: { t: string }): op is TraceOp {
 
 export function applyTraceOp(db: Sqlite, op: TraceOp): void {
   switch (op.t) {
-    case 'trace.start': {
-      db.run(
-        `INSERT OR REPLACE INTO traces(trace_id, experiment_id, client_request_id, request_time, execution_time, state, request_preview, response_preview)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [op.id, op.experimentId, op.clientRequestId, op.requestTime, op.executionTime, op.state, op.requestPreview, op.responsePreview],
-      );
-      for (const [key, value] of op.tags) db.run('INSERT OR REPLACE INTO trace_tags(trace_id, key, value) VALUES (?, ?, ?)', [op.id, key, value]);
-      for (const [key, value] of op.metadata) db.run('INSERT OR REPLACE INTO trace_metadata(trace_id, key, value) VALUES (?, ?, ?)', [op.id, key, value]);
+    case 'trace.start':
+      startTrace(db, op);
       return;
-    }
     case 'trace.delete':
       for (const id of op.ids) {
         db.run('DELETE FROM traces WHERE trace_id = ?', [id]);
         db.run('DELETE FROM trace_tags WHERE trace_id = ?', [id]);
         db.run('DELETE FROM trace_metadata WHERE trace_id = ?', [id]);
+        db.run('DELETE FROM spans WHERE trace_id = ?', [id]);
       }
+      return;
+    case 'trace.logSpans':
+      for (const b of op.traces) logSpans(db, b);
       return;
     case 'trace.setTag':
       db.run('INSERT OR REPLACE INTO trace_tags(trace_id, key, value) VALUES (?, ?, ?)', [op.id, op.key, op.value]);
@@ -55,5 +77,33 @@ export function applyTraceOp(db: Sqlite, op: TraceOp): void {
     case 'trace.deleteTag':
       db.run('DELETE FROM trace_tags WHERE trace_id = ? AND key = ?', [op.id, op.key]);
       return;
+  }
+}
+
+function startTrace(db: Sqlite, r: TraceRecord): void {
+  db.run(
+    `INSERT OR REPLACE INTO traces(trace_id, experiment_id, client_request_id, request_time, execution_time, state, request_preview, response_preview)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [r.id, r.experimentId, r.clientRequestId, r.requestTime, r.executionTime, r.state, r.requestPreview, r.responsePreview],
+  );
+  for (const [key, value] of r.tags) db.run('INSERT OR REPLACE INTO trace_tags(trace_id, key, value) VALUES (?, ?, ?)', [r.id, key, value]);
+  for (const [key, value] of r.metadata) db.run('INSERT OR REPLACE INTO trace_metadata(trace_id, key, value) VALUES (?, ?, ?)', [r.id, key, value]);
+}
+
+const SET_COLUMNS = { requestTime: 'request_time', executionTime: 'execution_time', state: 'state', requestPreview: 'request_preview', responsePreview: 'response_preview' } as const;
+
+function logSpans(db: Sqlite, b: SpanBatch): void {
+  if (b.create) startTrace(db, b.create);
+  const cols = (Object.keys(SET_COLUMNS) as (keyof typeof SET_COLUMNS)[]).filter((k) => b.set[k] !== undefined);
+  if (cols.length) {
+    db.run(`UPDATE traces SET ${cols.map((k) => `${SET_COLUMNS[k]} = ?`).join(', ')} WHERE trace_id = ?`, [...cols.map((k) => b.set[k] as string | number | null), b.id]);
+  }
+  for (const [key, value] of b.metadata) db.run('INSERT OR REPLACE INTO trace_metadata(trace_id, key, value) VALUES (?, ?, ?)', [b.id, key, value]);
+  for (const [key, value] of b.tags) db.run('INSERT OR REPLACE INTO trace_tags(trace_id, key, value) VALUES (?, ?, ?)', [b.id, key, value]);
+  for (const s of b.spans) {
+    db.run(
+      `INSERT OR REPLACE INTO spans(trace_id, span_id, parent_span_id, name, status, start_ns, end_ns, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [b.id, s.spanId, s.parentSpanId, s.name, s.status, s.startNs, s.endNs, s.content],
+    );
   }
 }

@@ -6,7 +6,9 @@ import type { TrackingStore } from '../tracking/store/trackingStore';
 import type { ArtifactService } from '../tracking/server/artifactRoutes';
 import type { Fields } from '../tracking/server/fields';
 import type { PathRoute } from '../tracking/server/pathRoutes';
-import { spansNotInStore, TraceStore } from './traceStore';
+import { exportTraces, OTLP_TRACES_PATH } from './otlpRoute';
+import { writeJson } from './spans';
+import { TraceStore } from './traceStore';
 
 const V3 = '/api/3.0/mlflow/traces';
 
@@ -86,23 +88,42 @@ export function traceRoutes(store: TrackingStore, artifacts: ArtifactService, tr
       handler: (f) => ({ trace: { trace_info: traces.getTraceInfo(f.required('trace_id')) } }),
     },
     {
-      // GetTrace and BatchGetTraces serve spans kept in the database. Ours never are (traceStore.ts): MLflow's SQL
-      // server refuses such a trace (clients read its spans from the artifact instead), and so do we.
+      // OTLP span export (MLflow clients from server version 3.4 on): spans become rows of the trace.
+      path: OTLP_TRACES_PATH,
+      methods: ['POST'],
+      rawBody: true,
+      handler: (_f, ctx) => exportTraces(ctx.req, traces),
+    },
+    {
+      // GetTrace and BatchGetTraces serve the spans kept in the database (OTLP). For a trace whose spans are
+      // only its traces.json, MLflow's SQL server refuses (the client reads the artifact instead), and so do we.
       path: `${V3}/get`,
       methods: ['GET'],
-      handler: (f) => {
+      handler: async (f) => {
         const id = f.required('trace_id');
-        f.bool('allow_partial');
-        if (traces.batchGetTraceInfos([id]).length === 0) throw notFound(`Trace with ID ${id} is not found.`);
-        throw spansNotInStore();
+        const allowPartial = f.bool('allow_partial') ?? false;
+        // As MLflow: spans still missing are waited for (1 s, then 2 s) before the trace is called unfinished.
+        for (let attempt = 0; ; attempt++) {
+          const info = traces.batchGetTraceInfos([id])[0];
+          if (!info) throw notFound(`Trace with ID ${id} is not found.`);
+          const trace = traces.traceWithSpans(info, allowPartial);
+          if (trace) return { rawJson: writeJson({ trace }) };
+          if (attempt === 2) throw notFound(`Trace with ID ${id} is not fully exported yet, please try again later.`);
+          await new Promise((r) => setTimeout(r, 1000 * 2 ** attempt));
+        }
       },
     },
     {
+      // Complete traces only (batch_get_traces serves search_traces): a trace still missing spans is left out.
       path: `${V3}/batchGet`,
       methods: ['GET'],
       handler: (f) => {
-        if (traces.batchGetTraceInfos(requiredList(f, 'trace_ids')).length > 0) throw spansNotInStore();
-        return {};
+        const out: object[] = [];
+        for (const info of traces.batchGetTraceInfos(requiredList(f, 'trace_ids'))) {
+          const trace = traces.traceWithSpans(info, false);
+          if (trace) out.push(trace);
+        }
+        return out.length ? { rawJson: writeJson({ traces: out }) } : {};
       },
     },
     {

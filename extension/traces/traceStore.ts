@@ -2,12 +2,13 @@
 // validate → TraceOp with everything decided → TrackingStore.commitOp (apply in a transaction, journal, ack
 // after fsync). Reads query sql.js directly and return MLflow's JSON shapes.
 //
-// Storage decision (issue 11): a trace's info, tags and metadata are rows; its spans are the `traces.json`
-// artifact the client uploads to the trace's `mlflow.artifactLocation` (`<exp>/traces/<id>/artifacts/`), which
-// is what every MLflow client does when the server announces a version below 3.4 (no OTLP span ingestion on
-// /v1/traces; see SERVER_VERSION in tracking/server/trackingServer.ts). So traces never carry the
-// `mlflow.trace.spansLocation` tag, and traces/get and traces/batchGet answer as MLflow's SQL server does for
-// such traces (no spans in the database): the client reads the spans from the artifact.
+// Storage (issue 11), as MLflow's SQL store: a trace's info, tags and metadata are rows; spans sent over OTLP
+// (/v1/traces, which clients use from server version 3.4 on; see SERVER_VERSION in
+// tracking/server/trackingServer.ts) are rows too (logSpans), and the trace is tagged
+// `mlflow.trace.spansLocation: TRACKING_STORE`; traces/get and batchGet serve them. The client also uploads
+// `traces.json` to the trace's `mlflow.artifactLocation` (`<exp>/traces/<id>/artifacts/`): traces whose spans
+// never came over OTLP (older clients, or a failed export) are read from there, and traces/get refuses them
+// as MLflow's SQL server does.
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,17 +20,46 @@ import type { TrackingStore } from '../tracking/store/trackingStore';
 import { safeSegments } from '../tracking/server/artifactPaths';
 import { encodePageToken } from '../tracking/search/pageToken';
 import { normpath } from '../projects/python/pyPath';
-import type { TraceOp } from './operations';
+import type { SpanBatch, TraceOp } from './operations';
+import { INPUTS_ATTRIBUTE, OUTPUTS_ATTRIBUTE, spanToOtlpJson, spanToTraceSpan, type SpanRecord, type StoredSpan } from './spans';
 import { compileTraceSearch, RLIKE_FUNCTION, rlike } from './search';
 
 export const ARTIFACT_LOCATION_TAG = 'mlflow.artifactLocation';
 export const INFO_FINALIZED_METADATA = 'mlflow.trace.infoFinalized';
 export const TRACE_DATA_FILE = 'traces.json';
+export const SPANS_LOCATION_TAG = 'mlflow.trace.spansLocation';
+export const SIZE_STATS_METADATA = 'mlflow.trace.sizeStats';
+/** MLflow's request/response preview length on a non-Databricks tracking URI. */
+const PREVIEW_MAX_LENGTH = 1000;
 const MAX_TAG_KEY = 250;
 const MAX_TAG_VALUE = 8000;
 const SEARCH_MAX_RESULTS = 50000;
 /** Trace ids become artifact path segments: MLflow's are `tr-<hex>` (v3) or 32 hex digits (v2). */
 const TRACE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$/;
+
+interface SpanRowOut {
+  parent_span_id: string | null;
+  start_ns: string;
+  content: string;
+}
+
+/** MLflow's preview of a root span's inputs or outputs: the JSON text, cut to PREVIEW_MAX_LENGTH characters. */
+function truncatedPreview(text: string): string {
+  const chars = Array.from(text);
+  return chars.length <= PREVIEW_MAX_LENGTH ? text : `${chars.slice(0, PREVIEW_MAX_LENGTH - 3).join('')}...`;
+}
+
+/** A trace's stored spans, root spans first, then by start time (as MLflow's SQL store answers them). */
+function orderSpans(rows: SpanRowOut[]): SpanRowOut[] {
+  return rows.sort((a, b) => {
+    const ra = a.parent_span_id === null ? 0 : 1;
+    const rb = b.parent_span_id === null ? 0 : 1;
+    if (ra !== rb) return ra - rb;
+    const sa = BigInt(a.start_ns);
+    const sb = BigInt(b.start_ns);
+    return sa < sb ? -1 : sa > sb ? 1 : 0;
+  });
+}
 
 interface TraceRow {
   trace_id: string;
@@ -238,7 +268,126 @@ export class TraceStore {
     return victims.length;
   }
 
+  /**
+   * Spans received over OTLP, as MLflow's SQL store logs them: a trace not yet started is created from its spans
+   * (in `experimentId`, the request's header), the trace's time range widens to cover them, a root span sets an
+   * unfinished trace's state and the missing previews, `session.id`/`user.id` become metadata, the spans are
+   * upserted and the trace is tagged `mlflow.trace.spansLocation: TRACKING_STORE`. One op for the whole request:
+   * all or nothing, as MLflow's single transaction.
+   */
+  async logSpans(experimentId: string, spans: readonly SpanRecord[]): Promise<void> {
+    if (spans.length === 0) return;
+    const byTrace = new Map<string, SpanRecord[]>();
+    for (const s of spans) {
+      const list = byTrace.get(s.traceId);
+      if (list) list.push(s);
+      else byTrace.set(s.traceId, [s]);
+    }
+    let experiment: ReturnType<TrackingStore['getExperiment']> | undefined;
+    const batches: SpanBatch[] = [];
+    for (const [id, list] of byTrace) {
+      validateTraceId(id);
+      let minStart = list[0].startNs;
+      let maxEnd: bigint | null = null;
+      for (const s of list) {
+        if (s.startNs < minStart) minStart = s.startNs;
+        if (s.endNs !== null && (maxEnd === null || s.endNs > maxEnd)) maxEnd = s.endNs;
+      }
+      const minStartMs = Number(minStart / 1_000_000n);
+      const maxEndMs = maxEnd === null ? null : Number(maxEnd / 1_000_000n);
+      const root = list.find((s) => s.parentSpanId === null);
+      const rootState = root ? (root.status === 'ERROR' ? 'ERROR' : 'OK') : undefined;
+      const batch: SpanBatch = { id, set: {}, metadata: [], tags: [[SPANS_LOCATION_TAG, 'TRACKING_STORE']], spans: [] };
+      let row = this.row(id);
+      if (!row) {
+        experiment ??= this.tracking.getExperiment(experimentId);
+        const artifactLocation = `${experiment.artifact_location.replace(/\/+$/, '')}/traces/${id}/artifacts`;
+        batch.create = {
+          id,
+          experimentId: Number(experiment.experiment_id),
+          clientRequestId: null,
+          requestTime: minStartMs,
+          // as MLflow: an end at the epoch counts as no end
+          executionTime: maxEndMs ? maxEndMs - minStartMs : null,
+          state: rootState ?? 'IN_PROGRESS',
+          requestPreview: null,
+          responsePreview: null,
+          tags: [[ARTIFACT_LOCATION_TAG, artifactLocation]],
+          metadata: [],
+        };
+        row = { trace_id: id, experiment_id: batch.create.experimentId, client_request_id: null, request_time: minStartMs, execution_time: batch.create.executionTime, state: batch.create.state, request_preview: null, response_preview: null };
+      }
+      // The time range only widens: the earliest start, the latest end.
+      const start = Math.min(row.request_time, minStartMs);
+      if (start !== row.request_time) batch.set.requestTime = start;
+      if (maxEndMs !== null) {
+        const oldEnd = row.execution_time === null ? null : row.request_time + row.execution_time;
+        const end = oldEnd !== null && oldEnd > maxEndMs ? oldEnd : maxEndMs;
+        if (end - start !== row.execution_time) batch.set.executionTime = end - start;
+      }
+      if ((row.state === 'IN_PROGRESS' || row.state === 'STATE_UNSPECIFIED') && rootState) batch.set.state = rootState;
+      if (root) {
+        const inputs = root.content.attributes[INPUTS_ATTRIBUTE];
+        const outputs = root.content.attributes[OUTPUTS_ATTRIBUTE];
+        if (row.request_preview === null && inputs) batch.set.requestPreview = truncatedPreview(inputs);
+        if (row.response_preview === null && outputs) batch.set.responsePreview = truncatedPreview(outputs);
+      }
+      const session = list.map((s) => s.content.attributes['session.id']).find((v) => v);
+      if (session && !this.metadataValue(id, 'mlflow.trace.session')) batch.metadata.push(['mlflow.trace.session', session]);
+      const user = list.map((s) => s.content.attributes['user.id']).find((v) => v);
+      if (user && !this.metadataValue(id, 'mlflow.trace.user')) batch.metadata.push(['mlflow.trace.user', user]);
+      batch.spans = list.map((s) => ({
+        spanId: s.spanId,
+        parentSpanId: s.parentSpanId,
+        name: s.name,
+        status: s.status,
+        startNs: s.startNs.toString(),
+        endNs: s.endNs === null ? null : s.endNs.toString(),
+        content: JSON.stringify(s.content),
+      }));
+      batches.push(batch);
+    }
+    await this.commit({ t: 'trace.logSpans', traces: batches });
+  }
+
+  private metadataValue(traceId: string, key: string): string | undefined {
+    return this.db.get<{ value: string }>('SELECT value FROM trace_metadata WHERE trace_id = ? AND key = ?', [traceId, key])?.value;
+  }
+
   // ---- reads -------------------------------------------------------------------------------------------
+
+  /** Whether the trace's spans are rows here (MLflow's `mlflow.trace.spansLocation` tag says so). */
+  spansInStore(info: TraceInfo): boolean {
+    return info.tags?.[SPANS_LOCATION_TAG] === 'TRACKING_STORE';
+  }
+
+  private storedSpans(traceId: string): StoredSpan[] {
+    const rows = this.db.all<SpanRowOut>('SELECT parent_span_id, start_ns, content FROM spans WHERE trace_id = ?', [traceId]);
+    return orderSpans(rows).map((r) => JSON.parse(r.content) as StoredSpan);
+  }
+
+  /**
+   * A trace with its stored spans in MLflow's protobuf JSON (spans as OTLP JSON), or undefined when not all of
+   * them are here yet (fewer than the client's size stats count) and `allowPartial` is false. Throws
+   * spansNotInStore() for a trace whose spans are not rows.
+   */
+  traceWithSpans(info: TraceInfo, allowPartial: boolean): { trace_info: TraceInfo; spans?: Record<string, unknown>[] } | undefined {
+    if (!this.spansInStore(info)) throw spansNotInStore();
+    const spans = this.storedSpans(info.trace_id);
+    if (!allowPartial) {
+      const stats = info.trace_metadata?.[SIZE_STATS_METADATA];
+      let expected = 0;
+      try {
+        expected = stats ? Number((JSON.parse(stats) as { num_spans?: unknown }).num_spans ?? 0) : 0;
+      } catch {
+        expected = 0;
+      }
+      if (spans.length < expected || spans.length === 0) return undefined;
+    }
+    const out: { trace_info: TraceInfo; spans?: Record<string, unknown>[] } = { trace_info: info };
+    if (spans.length) out.spans = spans.map(spanToOtlpJson);
+    return out;
+  }
 
   getTraceInfo(traceId: string): TraceInfo {
     if (typeof traceId !== 'string' || traceId === '') throw invalidParameter("Missing value for required parameter 'trace_id'. See the API docs for more information about request parameters.");
@@ -276,8 +425,16 @@ export class TraceStore {
     return out;
   }
 
-  /** The spans of a trace (its traces.json artifact), or undefined when not uploaded (yet) or unreadable. */
+  /** The spans kept as rows, in the TraceSpan shape; undefined when the trace has none. */
+  private storedTraceData(traceId: string): TraceData | undefined {
+    if (!this.db.get('SELECT 1 AS x FROM spans WHERE trace_id = ? LIMIT 1', [traceId])) return undefined;
+    return { spans: this.storedSpans(traceId).map(spanToTraceSpan) };
+  }
+
+  /** The spans of a trace: its rows (OTLP), else its traces.json artifact; undefined when neither is there. */
   readTraceData(traceId: string): TraceData | undefined {
+    const stored = this.storedTraceData(traceId);
+    if (stored) return stored;
     const file = this.traceDataPath(traceId);
     if (!file || !existsSync(file)) return undefined;
     try {
@@ -290,6 +447,8 @@ export class TraceStore {
 
   /** readTraceData with the file read off the event loop (a trace's spans can be many megabytes). */
   async readTraceDataAsync(traceId: string): Promise<TraceData | undefined> {
+    const stored = this.storedTraceData(traceId);
+    if (stored) return stored;
     const file = this.traceDataPath(traceId);
     if (!file) return undefined;
     try {

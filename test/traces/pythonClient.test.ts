@@ -1,7 +1,9 @@
 // The REAL MLflow 3.11 Python client against our CLI server: a traced function with nested spans and an
-// exception in one of them is exported (StartTraceV3 + traces.json, no OTLP: we announce a version below 3.4),
-// mlflow.get_trace returns its spans with their parents and the error status and event, search_traces finds it
-// by filter and by run, set/delete_trace_tag and delete_traces work — with no warning from the client.
+// exception in one of them is exported (StartTraceV3, the spans over OTLP to /v1/traces since we announce 3.4,
+// and traces.json), the server keeps the spans as rows and tags the trace TRACKING_STORE; with traces.json
+// removed, mlflow.get_trace still returns its spans (read from traces/get) with their parents and the error
+// status and event, search_traces finds it by filter and by run (spans from traces/batchGet),
+// set/delete_trace_tag and delete_traces work — with no warning from the client.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -17,7 +19,8 @@ const SITE = typeof mlflow3 === 'string' ? '' : mlflow3.site;
 const PYTHON = typeof mlflow3 === 'string' ? '' : mlflow3.python;
 
 const SCRIPT = String.raw`
-import json, logging, sys
+import json, logging, os, sys
+import requests
 import mlflow
 from mlflow import MlflowClient
 from mlflow.store.tracking.rest_store import RestStore
@@ -61,6 +64,14 @@ out["trace_id"] = tid
 out["run_id"] = run.info.run_id
 out["experiment_id"] = exp
 out["server_version"] = str(RestStore._get_server_version(_get_store().get_host_creds()))
+
+uri = os.environ["MLFLOW_TRACKING_URI"]
+auth = {"Authorization": "Bearer " + os.environ["MLFLOW_TRACKING_TOKEN"]}
+raw = requests.get(uri + "/api/3.0/mlflow/traces/get", params={"trace_id": tid}, headers=auth)
+out["raw_get"] = [raw.status_code, len(raw.json().get("trace", {}).get("spans", []))]
+# Without traces.json the client can only have the spans from the server's rows.
+out["traces_json_deleted"] = requests.delete(f"{uri}/api/2.0/mlflow-artifacts/artifacts/{exp}/traces/{tid}/artifacts/traces.json", headers=auth).status_code
+out["traces_json_after"] = requests.get(f"{uri}/api/2.0/mlflow-artifacts/artifacts/{exp}/traces/{tid}/artifacts/traces.json", headers=auth).status_code
 
 t = mlflow.get_trace(tid)
 out["spans"] = [
@@ -139,7 +150,7 @@ test('the real MLflow 3.11 client traces, reads, searches, tags and deletes agai
   const line = res.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   assert.ok(line, `the script ran to its end (exit ${res.code})\n${res.stderr.slice(-4000)}`);
   const out = JSON.parse(line.slice('RESULT '.length)) as {
-    result: number; trace_id: string; run_id: string; experiment_id: string; server_version: string; state: string;
+    result: number; raw_get: [number, number]; traces_json_deleted: number; traces_json_after: number; trace_id: string; run_id: string; experiment_id: string; server_version: string; state: string;
     spans: { name: string; span_id: string; parent_id: string | null; status: string; description: string; events: { name: string; type: string; message: string }[]; inputs: unknown; outputs: unknown }[];
     tags: Record<string, string>; metadata: Record<string, string>;
     search_all: string[]; search_filter: string[]; search_none: string[]; search_run: string[]; search_spans: number[]; client_search: string[];
@@ -162,8 +173,11 @@ test('the real MLflow 3.11 client traces, reads, searches, tags and deletes agai
   assert.deepEqual(inner.inputs, { x: 3 });
   assert.equal(inner.outputs, 6);
   assert.equal(out.state, 'OK');
-  // spans came from the traces.json artifact: the server never claims to hold them
-  assert.equal(out.tags['mlflow.trace.spansLocation'], undefined);
+  // the spans came over OTLP and are rows of the server's store: traces/get serves them, traces.json is gone
+  assert.deepEqual(out.raw_get, [200, 3]);
+  assert.equal(out.traces_json_deleted, 200);
+  assert.equal(out.traces_json_after, 404);
+  assert.equal(out.tags['mlflow.trace.spansLocation'], 'TRACKING_STORE');
   assert.equal(out.tags['mlflow.artifactLocation'], `mlflow-artifacts:/${out.experiment_id}/traces/${out.trace_id}/artifacts`);
   assert.equal(out.metadata['mlflow.sourceRun'], out.run_id);
   assert.equal(out.metadata['mlflow.trace.infoFinalized'], 'true');
@@ -172,12 +186,12 @@ test('the real MLflow 3.11 client traces, reads, searches, tags and deletes agai
   assert.deepEqual(out.search_filter, [out.trace_id]);
   assert.deepEqual(out.search_none, []);
   assert.deepEqual(out.search_run, [out.trace_id]);
-  assert.deepEqual(out.search_spans, [3], 'search_traces loads the spans too');
+  assert.deepEqual(out.search_spans, [3], 'search_traces loads the spans too (traces/batchGet)');
   assert.deepEqual(out.client_search, [out.trace_id]);
   assert.equal(out.tag_after_set, 'v');
   assert.equal(out.tag_after_delete, null);
-  assert.deepEqual(out.batch, [3], 'batch_get_traces: infos from batchGetInfos, spans from the artifact');
-  // no export warning, no attempt to send spans over OTLP
+  assert.deepEqual(out.batch, [3], 'batch_get_traces: spans from the store');
+  // no export warning: the OTLP export succeeded
   assert.deepEqual(out.problems, []);
   assert.equal(out.deleted, 1);
   assert.equal(out.after_delete, true);

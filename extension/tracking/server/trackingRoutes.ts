@@ -11,7 +11,8 @@ import { metricsJson } from '../rest/json';
  * A route's answer: an object to serialise, JSON text, or JSON bytes in slices, sent as they are made (a slice
  * may be overwritten by the next: the server takes the next only once the last has left).
  */
-export type Reply = object | { rawJson: string } | { rawJsonSlices: JsonSlices };
+/** `rawResponse`: an answer that is not MLflow's JSON (OTLP's protobuf, FastAPI's errors on /v1/traces). */
+export type Reply = object | { rawJson: string } | { rawJsonSlices: JsonSlices } | { rawResponse: { status: number; contentType: string; body: Buffer } };
 export type Handler = (f: Fields) => Reply | Promise<Reply>;
 export interface Route {
   methods: readonly string[];

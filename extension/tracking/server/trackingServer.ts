@@ -21,13 +21,14 @@ import { RegistryStore } from '../../registry/registryStore';
 import { registryRoutes, workbenchRoutes, type RegistryRoute } from '../../registry/registryRoutes';
 
 /**
- * What /version answers. MLflow clients gate one feature on it: from 3.4 on, the 3.x client also sends every
- * span as OTLP protobuf to /v1/traces (rest_store.log_spans) and expects the server to keep spans in its
- * database. We keep a trace's spans as its traces.json artifact instead (extension/traces/traceStore.ts), which
- * is what clients do against a server below 3.4; logged models, StartTraceV3 and the rest of the 3.x protocol
- * carry no version gate. So we announce the last 3.x release before 3.4.
+ * What /version answers. MLflow clients gate one feature on it (the 3.11 client's only use of
+ * `_get_server_version` is rest_store.log_spans): from 3.4 on, the client also sends every span as OTLP
+ * protobuf to /v1/traces and reads spans back from traces/get and traces/batchGet, which we serve as MLflow's
+ * SQL-backed server does (extension/traces/otlpRoute.ts, traceStore.ts). Below 3.4 clients keep spans only in
+ * the traces.json artifact. We announce the first version that turns span ingestion on and no later one, so
+ * a future client gating some newer server feature on a later version does not assume we have it.
  */
-export const SERVER_VERSION = '3.3.2';
+export const SERVER_VERSION = '3.4.0';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
 const ARTIFACTS_PREFIX = '/api/2.0/mlflow-artifacts/';
@@ -202,6 +203,11 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   };
 
   async function reply(res: ServerResponse, body: Reply): Promise<void> {
+    if ('rawResponse' in body) {
+      const raw = (body as { rawResponse: { status: number; contentType: string; body: Buffer } }).rawResponse;
+      res.writeHead(raw.status, { 'Content-Type': raw.contentType, 'Content-Length': raw.body.length, 'X-Content-Type-Options': 'nosniff' });
+      return void res.end(raw.body);
+    }
     if ('rawJsonSlices' in body) return sendJsonSlices(res, (body as { rawJsonSlices: JsonSlices }).rawJsonSlices);
     sendJson(res, 200, 'rawJson' in body ? (body as { rawJson: string }).rawJson : toJson(body));
   }

@@ -185,7 +185,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX logged_model_metrics_by_key ON logged_model_metrics(key, model_id);
   `,
-  // v5: MLflow 3's traces (extension/traces). A trace's spans are its traces.json artifact, not rows here.
+  // v5: MLflow 3's traces (extension/traces). Spans are rows when they came over OTLP (/v1/traces); otherwise a
+  // trace's spans are its traces.json artifact. Span times are decimal text: nanoseconds exceed 2^53.
   `
   CREATE TABLE traces(
     trace_id TEXT PRIMARY KEY,
@@ -211,6 +212,17 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY(trace_id, key)
   ) WITHOUT ROWID;
   CREATE INDEX trace_metadata_by_value ON trace_metadata(key, value);
+  CREATE TABLE spans(
+    trace_id TEXT NOT NULL,
+    span_id TEXT NOT NULL,
+    parent_span_id TEXT,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    start_ns TEXT NOT NULL,
+    end_ns TEXT,
+    content TEXT NOT NULL,
+    PRIMARY KEY(trace_id, span_id)
+  ) WITHOUT ROWID;
   `,
 ];
 
