@@ -201,7 +201,7 @@ export class TraceStore {
     const artifactLocation = `${experiment.artifact_location.replace(/\/+$/, '')}/traces/${id}/artifacts`;
     const tags: Pair[] = [...stringMap(info.tags, 'trace.trace_info.tags').filter(([k]) => k !== ARTIFACT_LOCATION_TAG), [ARTIFACT_LOCATION_TAG, artifactLocation]];
     const metadata: Pair[] = [...stringMap(info.trace_metadata, 'trace.trace_info.trace_metadata').filter(([k]) => k !== INFO_FINALIZED_METADATA), [INFO_FINALIZED_METADATA, 'true']];
-    await this.commit({
+    const durable = this.commit({
       t: 'trace.start',
       id,
       experimentId: Number(experiment.experiment_id),
@@ -214,7 +214,12 @@ export class TraceStore {
       tags,
       metadata,
     });
-    return this.getTraceInfo(id);
+    // The answer is the trace as this write left it, as MLflow's transaction returns it: spans logged over OTLP
+    // while the write is being made durable must not show up in it (their tag would tell the client that
+    // traces.json is not needed).
+    const answer = this.getTraceInfo(id);
+    await durable;
+    return answer;
   }
 
   async setTag(traceId: string, key: unknown, value: unknown): Promise<void> {
@@ -376,11 +381,11 @@ export class TraceStore {
     const spans = this.storedSpans(info.trace_id);
     if (!allowPartial) {
       const stats = info.trace_metadata?.[SIZE_STATS_METADATA];
-      let expected = 0;
+      let expected: number;
       try {
         expected = stats ? Number((JSON.parse(stats) as { num_spans?: unknown }).num_spans ?? 0) : 0;
       } catch {
-        expected = 0;
+        expected = 0; // unreadable stats: MLflow would fail; we serve what is there
       }
       if (spans.length < expected || spans.length === 0) return undefined;
     }

@@ -25,32 +25,9 @@ const VOLATILE: VolatileField[] = [
 /**
  * Where our server does not (yet) do what MLflow 3.11 does: open gaps, accepted here so that everything else
  * stays checked; each names the gap. Remove an entry when the gap closes (it is then reported as unused).
- * Spans over OTLP: MLflow answers /version ≥ 3.4, so the client POSTs the spans to /v1/traces (OTLP protobuf), the
- * server keeps them in its database and tags the trace `mlflow.trace.spansLocation: TRACKING_STORE`, and the client
- * reads spans back with traces/get and traces/batchGet. Ours answers /version 3.3.2, has no /v1/traces, so the
- * client uploads traces.json and reads the spans from it through the artifact proxy.
+ * None is open: spans over OTLP (/v1/traces, traces/get and batchGet) closed the last one.
  */
-const OPEN_GAPS: KnownDifference[] = [
-  { route: /^POST \/v1\/traces\b/, path: '(request)', when: (ours) => ours === 'not sent', reason: 'GAP spans over OTLP: no /v1/traces' },
-  {
-    route: /^GET \/api\/3\.0\/mlflow\/traces\/(get|batchGet)\?/,
-    path: '(request)',
-    when: (ours) => ours === 'not sent',
-    reason: 'GAP spans over OTLP: the client reads spans kept by the server',
-  },
-  {
-    route: /^GET \/api\/2\.0\/mlflow-artifacts\/artifacts\/\d+\/traces\/<trace-id>\/artifacts\/traces\.json/,
-    path: '(request)',
-    when: (_ours, theirs) => theirs === 'not sent',
-    reason: 'GAP spans over OTLP: without them the client reads traces.json',
-  },
-  {
-    route: /^(GET \/api\/3\.0\/mlflow\/traces\/|POST \/api\/3\.0\/mlflow\/traces\/search)/,
-    path: '**.tags.mlflow.trace.spansLocation',
-    when: (ours, theirs) => ours === ABSENT && theirs === 'TRACKING_STORE',
-    reason: 'GAP spans over OTLP: the tag says where the spans are',
-  },
-];
+const OPEN_GAPS: KnownDifference[] = [];
 
 /** Differences from MLflow 3.11 we accept, each with its reason. Anything else fails the comparison. */
 const KNOWN_DIFFERENCES: KnownDifference[] = [
