@@ -25,7 +25,9 @@ export type TraceOp =
   | { t: 'trace.delete'; ids: string[] }
   | { t: 'trace.setTag'; id: string; key: string; value: string }
   | { t: 'trace.deleteTag'; id: string; key: string }
-  /** Spans received over OTLP (/v1/traces), with each trace's changes decided by TraceStore.logSpans. */
+  /** Spans received over OTLP (/v1/traces), a slice at a time (TraceStore.logSpans); upserted by span id. */
+  | { t: 'trace.putSpans'; id: string; spans: SpanRow[] }
+  /** Then each trace's changes, decided by TraceStore.logSpans once all its spans are in. */
   | { t: 'trace.logSpans'; traces: SpanBatch[] };
 
 /** One stored span row; times are decimal nanoseconds (64-bit). */
@@ -48,7 +50,6 @@ export interface SpanBatch {
   set: { requestTime?: number; executionTime?: number | null; state?: string; requestPreview?: string; responsePreview?: string };
   metadata: Pair[];
   tags: Pair[];
-  spans: SpanRow[];
 }
 
 export function isTraceOp(op: { t: string }): op is TraceOp {
@@ -66,6 +67,14 @@ export function applyTraceOp(db: Sqlite, op: TraceOp): void {
         db.run('DELETE FROM trace_tags WHERE trace_id = ?', [id]);
         db.run('DELETE FROM trace_metadata WHERE trace_id = ?', [id]);
         db.run('DELETE FROM spans WHERE trace_id = ?', [id]);
+      }
+      return;
+    case 'trace.putSpans':
+      for (const r of op.spans) {
+        db.run(
+          'INSERT OR REPLACE INTO spans(trace_id, span_id, parent_span_id, name, status, start_ns, end_ns, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          [op.id, r.spanId, r.parentSpanId, r.name, r.status, r.startNs, r.endNs, r.content],
+        );
       }
       return;
     case 'trace.logSpans':
@@ -100,10 +109,4 @@ function logSpans(db: Sqlite, b: SpanBatch): void {
   }
   for (const [key, value] of b.metadata) db.run('INSERT OR REPLACE INTO trace_metadata(trace_id, key, value) VALUES (?, ?, ?)', [b.id, key, value]);
   for (const [key, value] of b.tags) db.run('INSERT OR REPLACE INTO trace_tags(trace_id, key, value) VALUES (?, ?, ?)', [b.id, key, value]);
-  for (const s of b.spans) {
-    db.run(
-      `INSERT OR REPLACE INTO spans(trace_id, span_id, parent_span_id, name, status, start_ns, end_ns, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [b.id, s.spanId, s.parentSpanId, s.name, s.status, s.startNs, s.endNs, s.content],
-    );
-  }
 }

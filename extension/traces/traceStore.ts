@@ -20,7 +20,7 @@ import type { TrackingStore } from '../tracking/store/trackingStore';
 import { safeSegments } from '../tracking/server/artifactPaths';
 import { encodePageToken } from '../tracking/search/pageToken';
 import { normpath } from '../projects/python/pyPath';
-import type { SpanBatch, TraceOp } from './operations';
+import type { SpanBatch, SpanRow, TraceOp } from './operations';
 import { INPUTS_ATTRIBUTE, OUTPUTS_ATTRIBUTE, spanToOtlpJson, spanToTraceSpan, type SpanRecord, type StoredSpan } from './spans';
 import { compileTraceSearch, RLIKE_FUNCTION, rlike } from './search';
 
@@ -31,6 +31,9 @@ export const SPANS_LOCATION_TAG = 'mlflow.trace.spansLocation';
 export const SIZE_STATS_METADATA = 'mlflow.trace.sizeStats';
 /** MLflow's request/response preview length on a non-Databricks tracking URI. */
 const PREVIEW_MAX_LENGTH = 1000;
+/** logSpans writes a large export's spans in ops of about this many bytes, yielding between them. */
+const SPAN_SLICE_BYTES = 256 * 1024;
+const SLICE_MS = 8;
 const MAX_TAG_KEY = 250;
 const MAX_TAG_VALUE = 8000;
 const SEARCH_MAX_RESULTS = 50000;
@@ -277,82 +280,100 @@ export class TraceStore {
    * Spans received over OTLP, as MLflow's SQL store logs them: a trace not yet started is created from its spans
    * (in `experimentId`, the request's header), the trace's time range widens to cover them, a root span sets an
    * unfinished trace's state and the missing previews, `session.id`/`user.id` become metadata, the spans are
-   * upserted and the trace is tagged `mlflow.trace.spansLocation: TRACKING_STORE`. One op for the whole request:
-   * all or nothing, as MLflow's single transaction.
+   * upserted and the trace is tagged `mlflow.trace.spansLocation: TRACKING_STORE`.
+   * A large export is written as several ops, the spans in slices of about SPAN_SLICE_BYTES with a turn of the
+   * event loop between them, then one op with every trace's changes, decided at that moment (other writes may
+   * have come in between). Spans count only once that last op is in: until then (or after a crash before it) a
+   * trace is not tagged and its rows are not served.
    */
   async logSpans(experimentId: string, spans: readonly SpanRecord[]): Promise<void> {
     if (spans.length === 0) return;
     const byTrace = new Map<string, SpanRecord[]>();
     for (const s of spans) {
+      validateTraceId(s.traceId);
       const list = byTrace.get(s.traceId);
       if (list) list.push(s);
       else byTrace.set(s.traceId, [s]);
     }
-    let experiment: ReturnType<TrackingStore['getExperiment']> | undefined;
-    const batches: SpanBatch[] = [];
+    // As MLflow: the experiment matters (and must exist) only when a trace is created.
+    if ([...byTrace.keys()].some((id) => !this.row(id))) this.tracking.getExperiment(experimentId);
+    const durable: Promise<void>[] = [];
+    let slice = performance.now();
     for (const [id, list] of byTrace) {
-      validateTraceId(id);
-      let minStart = list[0].startNs;
-      let maxEnd: bigint | null = null;
+      let rows: SpanRow[] = [];
+      let bytes = 0;
       for (const s of list) {
-        if (s.startNs < minStart) minStart = s.startNs;
-        if (s.endNs !== null && (maxEnd === null || s.endNs > maxEnd)) maxEnd = s.endNs;
+        const content = JSON.stringify(s.content);
+        rows.push({ spanId: s.spanId, parentSpanId: s.parentSpanId, name: s.name, status: s.status, startNs: s.startNs.toString(), endNs: s.endNs === null ? null : s.endNs.toString(), content });
+        bytes += content.length;
+        if (bytes >= SPAN_SLICE_BYTES) {
+          durable.push(this.commit({ t: 'trace.putSpans', id, spans: rows }));
+          rows = [];
+          bytes = 0;
+        }
+        if (performance.now() - slice > SLICE_MS) {
+          await new Promise((r) => setImmediate(r));
+          slice = performance.now();
+        }
       }
-      const minStartMs = Number(minStart / 1_000_000n);
-      const maxEndMs = maxEnd === null ? null : Number(maxEnd / 1_000_000n);
-      const root = list.find((s) => s.parentSpanId === null);
-      const rootState = root ? (root.status === 'ERROR' ? 'ERROR' : 'OK') : undefined;
-      const batch: SpanBatch = { id, set: {}, metadata: [], tags: [[SPANS_LOCATION_TAG, 'TRACKING_STORE']], spans: [] };
-      let row = this.row(id);
-      if (!row) {
-        experiment ??= this.tracking.getExperiment(experimentId);
-        const artifactLocation = `${experiment.artifact_location.replace(/\/+$/, '')}/traces/${id}/artifacts`;
-        batch.create = {
-          id,
-          experimentId: Number(experiment.experiment_id),
-          clientRequestId: null,
-          requestTime: minStartMs,
-          // as MLflow: an end at the epoch counts as no end
-          executionTime: maxEndMs ? maxEndMs - minStartMs : null,
-          state: rootState ?? 'IN_PROGRESS',
-          requestPreview: null,
-          responsePreview: null,
-          tags: [[ARTIFACT_LOCATION_TAG, artifactLocation]],
-          metadata: [],
-        };
-        row = { trace_id: id, experiment_id: batch.create.experimentId, client_request_id: null, request_time: minStartMs, execution_time: batch.create.executionTime, state: batch.create.state, request_preview: null, response_preview: null };
-      }
-      // The time range only widens: the earliest start, the latest end.
-      const start = Math.min(row.request_time, minStartMs);
-      if (start !== row.request_time) batch.set.requestTime = start;
-      if (maxEndMs !== null) {
-        const oldEnd = row.execution_time === null ? null : row.request_time + row.execution_time;
-        const end = oldEnd !== null && oldEnd > maxEndMs ? oldEnd : maxEndMs;
-        if (end - start !== row.execution_time) batch.set.executionTime = end - start;
-      }
-      if ((row.state === 'IN_PROGRESS' || row.state === 'STATE_UNSPECIFIED') && rootState) batch.set.state = rootState;
-      if (root) {
-        const inputs = root.content.attributes[INPUTS_ATTRIBUTE];
-        const outputs = root.content.attributes[OUTPUTS_ATTRIBUTE];
-        if (row.request_preview === null && inputs) batch.set.requestPreview = truncatedPreview(inputs);
-        if (row.response_preview === null && outputs) batch.set.responsePreview = truncatedPreview(outputs);
-      }
-      const session = list.map((s) => s.content.attributes['session.id']).find((v) => v);
-      if (session && !this.metadataValue(id, 'mlflow.trace.session')) batch.metadata.push(['mlflow.trace.session', session]);
-      const user = list.map((s) => s.content.attributes['user.id']).find((v) => v);
-      if (user && !this.metadataValue(id, 'mlflow.trace.user')) batch.metadata.push(['mlflow.trace.user', user]);
-      batch.spans = list.map((s) => ({
-        spanId: s.spanId,
-        parentSpanId: s.parentSpanId,
-        name: s.name,
-        status: s.status,
-        startNs: s.startNs.toString(),
-        endNs: s.endNs === null ? null : s.endNs.toString(),
-        content: JSON.stringify(s.content),
-      }));
-      batches.push(batch);
+      if (rows.length) durable.push(this.commit({ t: 'trace.putSpans', id, spans: rows }));
     }
-    await this.commit({ t: 'trace.logSpans', traces: batches });
+    durable.push(this.commit({ t: 'trace.logSpans', traces: [...byTrace].map(([id, list]) => this.spanBatch(id, list, experimentId)) }));
+    await Promise.all(durable);
+  }
+
+  /** What arriving spans change on their trace (MLflow's log_spans phases 2 and 5), against its current row. */
+  private spanBatch(id: string, list: readonly SpanRecord[], experimentId: string): SpanBatch {
+    let minStart = list[0].startNs;
+    let maxEnd: bigint | null = null;
+    for (const s of list) {
+      if (s.startNs < minStart) minStart = s.startNs;
+      if (s.endNs !== null && (maxEnd === null || s.endNs > maxEnd)) maxEnd = s.endNs;
+    }
+    const minStartMs = Number(minStart / 1_000_000n);
+    const maxEndMs = maxEnd === null ? null : Number(maxEnd / 1_000_000n);
+    const root = list.find((s) => s.parentSpanId === null);
+    const rootState = root ? (root.status === 'ERROR' ? 'ERROR' : 'OK') : undefined;
+    const batch: SpanBatch = { id, set: {}, metadata: [], tags: [[SPANS_LOCATION_TAG, 'TRACKING_STORE']] };
+    let row = this.row(id);
+    if (!row) {
+      const experiment = this.tracking.getExperiment(experimentId);
+      const artifactLocation = `${experiment.artifact_location.replace(/\/+$/, '')}/traces/${id}/artifacts`;
+      batch.create = {
+        id,
+        experimentId: Number(experiment.experiment_id),
+        clientRequestId: null,
+        requestTime: minStartMs,
+        // as MLflow: an end at the epoch counts as no end
+        executionTime: maxEndMs ? maxEndMs - minStartMs : null,
+        state: rootState ?? 'IN_PROGRESS',
+        requestPreview: null,
+        responsePreview: null,
+        tags: [[ARTIFACT_LOCATION_TAG, artifactLocation]],
+        metadata: [],
+      };
+      row = { trace_id: id, experiment_id: batch.create.experimentId, client_request_id: null, request_time: minStartMs, execution_time: batch.create.executionTime, state: batch.create.state, request_preview: null, response_preview: null };
+    }
+    // The time range only widens: the earliest start, the latest end.
+    const start = Math.min(row.request_time, minStartMs);
+    if (start !== row.request_time) batch.set.requestTime = start;
+    if (maxEndMs !== null) {
+      const oldEnd = row.execution_time === null ? null : row.request_time + row.execution_time;
+      const end = oldEnd !== null && oldEnd > maxEndMs ? oldEnd : maxEndMs;
+      if (end - start !== row.execution_time) batch.set.executionTime = end - start;
+    }
+    if ((row.state === 'IN_PROGRESS' || row.state === 'STATE_UNSPECIFIED') && rootState) batch.set.state = rootState;
+    if (root) {
+      const inputs = root.content.attributes[INPUTS_ATTRIBUTE];
+      const outputs = root.content.attributes[OUTPUTS_ATTRIBUTE];
+      if (row.request_preview === null && inputs) batch.set.requestPreview = truncatedPreview(inputs);
+      if (row.response_preview === null && outputs) batch.set.responsePreview = truncatedPreview(outputs);
+    }
+    const session = list.map((s) => s.content.attributes['session.id']).find((v) => v);
+    if (session && !this.metadataValue(id, 'mlflow.trace.session')) batch.metadata.push(['mlflow.trace.session', session]);
+    const user = list.map((s) => s.content.attributes['user.id']).find((v) => v);
+    if (user && !this.metadataValue(id, 'mlflow.trace.user')) batch.metadata.push(['mlflow.trace.user', user]);
+    return batch;
   }
 
   private metadataValue(traceId: string, key: string): string | undefined {
@@ -432,6 +453,7 @@ export class TraceStore {
 
   /** The spans kept as rows, in the TraceSpan shape; undefined when the trace has none. */
   private storedTraceData(traceId: string): TraceData | undefined {
+    if (this.db.get<{ value: string }>('SELECT value FROM trace_tags WHERE trace_id = ? AND key = ?', [traceId, SPANS_LOCATION_TAG])?.value !== 'TRACKING_STORE') return undefined;
     if (!this.db.get('SELECT 1 AS x FROM spans WHERE trace_id = ? LIMIT 1', [traceId])) return undefined;
     return { spans: this.storedSpans(traceId).map(spanToTraceSpan) };
   }

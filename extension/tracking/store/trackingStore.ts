@@ -63,6 +63,7 @@ export const DEFAULT_EXPERIMENT_ID = '0';
 const PAGE_SIZE = 16384;
 /** How long ops accumulate in one SQLite transaction: each commit rewrites every page the window dirtied. */
 const BATCH_WINDOW_MS = 250;
+const LARGE_OP_BYTES = 256 * 1024;
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 
 function parseExperimentId(id: unknown): number {
@@ -204,7 +205,11 @@ export class TrackingStore {
       this.keys.reset();
       throw err;
     }
+    const journaled = this.journal.size;
     const durable = this.journal.append({ lsn: ++this.lsn, op });
+    // A large op (OTLP spans) commits its SQLite transaction at once: sql.js's COMMIT costs grow with the pages
+    // it carries, and several large ops in one batch window would block the event loop for a long COMMIT.
+    if (this.journal.size - journaled > LARGE_OP_BYTES) this.endBatch();
     if (this.journal.size > (this.options.checkpointBytes ?? 64 * 1024 * 1024)) void this.checkpoint().catch(() => undefined);
     return durable;
   }
