@@ -25,6 +25,8 @@ const API3 = 'api/3.0/mlflow/';
 export const HISTORY_PAGE_SIZE = 25_000;
 /** Largest page traces/search accepts (MLflow 3 refuses more than 500). */
 const TRACE_PAGE_LIMIT = 500;
+/** A server found without MLflow 3's routes is asked again after this long (it may have been upgraded). */
+const MISSING_RECHECK_MS = 60_000;
 /** Our own routes (extension/tracking/server/chartRoutes.ts): a plain MLflow server answers 404. */
 const WORKBENCH = 'api/2.0/mlflow-workbench/';
 
@@ -277,6 +279,18 @@ export class RestClient implements TrackingClient {
 
   // ---- MLflow 3: logged models and traces. A 2.x server answers 404 (ENDPOINT_NOT_FOUND): "none".
 
+  /** Route families the server turned out to lack: not asked again for a while (trees refresh often). */
+  private readonly missing = new Map<'loggedModels' | 'traces', number>();
+
+  private async absent<T>(family: 'loggedModels' | 'traces', call: () => Promise<T>): Promise<T | undefined> {
+    const since = this.missing.get(family);
+    if (since !== undefined && Date.now() - since < MISSING_RECHECK_MS) return undefined;
+    const r = await absentAsEmpty(call);
+    if (r === undefined) this.missing.set(family, Date.now());
+    else this.missing.delete(family);
+    return r;
+  }
+
   async searchLoggedModels(q: LoggedModelQuery): Promise<Page<LoggedModel>> {
     const body: SearchLoggedModelsRequest = {
       experiment_ids: q.experimentIds,
@@ -285,7 +299,7 @@ export class RestClient implements TrackingClient {
       max_results: q.maxResults,
       page_token: q.pageToken,
     };
-    const r = await absentAsEmpty(() => this.http.post<{ models?: LoggedModel[]; next_page_token?: string }>(`${API}logged-models/search`, body));
+    const r = await this.absent('loggedModels', () => this.http.post<{ models?: LoggedModel[]; next_page_token?: string }>(`${API}logged-models/search`, body));
     return page(r?.models, r?.next_page_token);
   }
 
@@ -331,7 +345,7 @@ export class RestClient implements TrackingClient {
       max_results: Math.min(q.maxResults, TRACE_PAGE_LIMIT),
       page_token: q.pageToken,
     };
-    const r = await absentAsEmpty(() => this.http.post<{ traces?: TraceInfo[]; next_page_token?: string }>(`${API3}traces/search`, body));
+    const r = await this.absent('traces', () => this.http.post<{ traces?: TraceInfo[]; next_page_token?: string }>(`${API3}traces/search`, body));
     return page(r?.traces, r?.next_page_token);
   }
 
