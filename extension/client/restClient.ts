@@ -243,16 +243,19 @@ export class RestClient implements TrackingClient {
 
   /**
    * A whole metric history as MLflow's 3.x client reads it: max_results always sent, next_page_token followed
-   * until the server stops giving one (a 2.x server ignores both and answers everything at once).
+   * until the server stops giving one (a 2.x server ignores both and answers everything at once). A server
+   * known to be a workspace server (it answered our chart routes) is asked without max_results: it then
+   * streams the whole history from its JSON cache in one answer.
    */
   async history(runId: string, key: string): Promise<Metric[]> {
     const all: Metric[] = [];
+    const whole = this.chartRoutes === true;
     let pageToken: string | undefined;
     do {
       const r = await this.http.get<{ metrics?: Metric[]; next_page_token?: string }>(`${API}metrics/get-history`, {
         run_id: runId,
         metric_key: key,
-        max_results: HISTORY_PAGE_SIZE,
+        max_results: whole ? undefined : HISTORY_PAGE_SIZE,
         page_token: pageToken,
       });
       const got = r.metrics ?? [];
