@@ -3,7 +3,7 @@
 // caches and renders it.
 import { toClientError } from '../client/clientError';
 import type { TrackingClient } from '../client/trackingClient';
-import { quoteFilterValue, runModelsFilter } from '../client/trackingClient';
+import { page, quoteFilterValue, runModelsFilter } from '../client/trackingClient';
 import type { LoggedModel, Run, ViewType } from '../tracking/rest/types';
 import { fetchUpTo, type PageSizes } from '../views/paging';
 import {
@@ -100,9 +100,10 @@ export class ExperimentChildren {
     const nodes: TrackingNode[] = top.map((run) => ({ kind: 'run', session, run, childCount: childCounts.get(run.info.run_id) }));
     if (hasMore) nodes.push({ kind: 'more', session, listKey, label: 'Load more runs…' });
     // MLflow 3's groups, only when the experiment has some (a 2.x server or an older store has none).
+    // They are extras: a failure to list them never hides the runs.
     const [models, traces] = await Promise.all([
-      client.searchLoggedModels({ experimentIds: [id], maxResults: 1 }),
-      client.searchTraces({ experimentId: id, maxResults: 1 }),
+      client.searchLoggedModels({ experimentIds: [id], maxResults: 1 }).catch(() => page([], undefined)),
+      client.searchTraces({ experimentId: id, maxResults: 1 }).catch(() => page([], undefined)),
     ]);
     const groups: TrackingNode[] = [];
     if (models.items.length) groups.push({ kind: 'loggedModelGroup', session, experimentId: id });
@@ -139,7 +140,7 @@ export class ExperimentChildren {
     for (const { group, count } of runGroups(run)) children.push({ kind: 'runGroup', session, run, group, count });
     // The logged models this run produced (MLflow 3): their source_run_id names it.
     const produced = (run.outputs?.model_outputs?.length ?? 0) > 0
-      || (await client.searchLoggedModels({ experimentIds: [run.info.experiment_id], filter: runModelsFilter(run.info.run_id), maxResults: 1 })).items.length > 0;
+      || (await client.searchLoggedModels({ experimentIds: [run.info.experiment_id], filter: runModelsFilter(run.info.run_id), maxResults: 1 }).catch(() => page([], undefined))).items.length > 0;
     if (produced) children.push({ kind: 'loggedModelGroup', session, experimentId: run.info.experiment_id, runId: run.info.run_id });
     return children;
   }
