@@ -26,6 +26,8 @@ export interface TraceSource {
   getTraceInfo(traceId: string): TraceInfo;
   searchTraces(req: SearchTracesRequest): { traces: TraceInfo[]; next_page_token?: string };
   readTraceData(traceId: string): TraceData | undefined;
+  /** The same, reading the file off the event loop (a trace's spans can be many megabytes). */
+  readTraceDataAsync?(traceId: string): Promise<TraceData | undefined>;
 }
 
 /** MLflow 3's entities in the same store; absent ones read as "none" (like a 2.x server over REST). */
@@ -210,11 +212,12 @@ export class InProcessClient implements TrackingClient {
   }
 
   getTrace(traceId: string): Promise<TraceDetail> {
-    return this.call(() => {
+    return this.call(async () => {
       const source = this.mlflow3.traces;
       if (!source) throw new ClientError('RESOURCE_DOES_NOT_EXIST', `Trace with ID ${traceId} is not found.`);
-      const data = source.readTraceData(traceId);
-      return { info: source.getTraceInfo(traceId), data: data && { spans: normaliseSpans(data.spans) } };
+      const info = source.getTraceInfo(traceId);
+      const data = source.readTraceDataAsync ? await source.readTraceDataAsync(traceId) : source.readTraceData(traceId);
+      return { info, data: data && { spans: normaliseSpans(data.spans) } };
     });
   }
 

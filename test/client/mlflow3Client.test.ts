@@ -5,6 +5,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { isEndpointMissing } from '../../extension/client/clientError';
+import { InProcessClient } from '../../extension/client/inProcessClient';
+import { InProcessRegistryClient } from '../../extension/client/inProcessRegistry';
+import { LoggedModelStore } from '../../extension/loggedModels/loggedModelStore';
+import { RegistryStore } from '../../extension/registry/registryStore';
+import { TraceStore } from '../../extension/traces/traceStore';
+import { TrackingStore } from '../../extension/tracking/store/trackingStore';
 import { RestClient } from '../../extension/client/restClient';
 import { runModelsFilter, type TrackingClient } from '../../extension/client/trackingClient';
 import { ExperimentChildren } from '../../extension/experiments/experimentChildren';
@@ -59,7 +65,7 @@ async function assertHistoryReads(client: RestClient, runId: string): Promise<vo
   assert.ok(Math.abs(loss.min! - 1 / 30) < 1e-12);
 }
 
-async function checkLoggedModels(client: RestClient, wf: Workflow): Promise<void> {
+async function checkLoggedModels(client: TrackingClient, wf: Workflow): Promise<void> {
   const all = await client.searchLoggedModels({ experimentIds: [wf.experiment_id], maxResults: 10 });
   assert.deepEqual(all.items.map((m) => [m.info.model_id, m.info.name, m.info.status]), [[wf.model_id, 'model', 'LOGGED_MODEL_READY']]);
   const byRun = await client.searchLoggedModels({ experimentIds: [wf.experiment_id], filter: runModelsFilter(wf.run_id), maxResults: 10 });
@@ -80,7 +86,7 @@ async function checkLoggedModels(client: RestClient, wf: Workflow): Promise<void
   await assert.rejects(client.getLoggedModel('m-00000000000000000000000000000000'), (e: unknown) => !isEndpointMissing(e));
 }
 
-async function checkTraces(client: RestClient, wf: Workflow): Promise<void> {
+async function checkTraces(client: TrackingClient, wf: Workflow): Promise<void> {
   const [first, second] = wf.trace_ids;
   const p1 = await client.searchTraces({ experimentId: wf.experiment_id, maxResults: 1 });
   assert.deepEqual(p1.items.map((t) => t.trace_id), [second]);
@@ -113,7 +119,7 @@ async function checkTraces(client: RestClient, wf: Workflow): Promise<void> {
   }
 }
 
-async function checkTree(client: RestClient, wf: Workflow): Promise<void> {
+async function checkTree(client: TrackingClient, wf: Workflow): Promise<void> {
   const { content, session } = tree(client);
   const experiment = (await client.getExperiment(wf.experiment_id));
   const children = await content.fetch({ kind: 'experiment', session: session.key, experiment });
@@ -245,6 +251,23 @@ describe('MLflow 3 over our CLI server, populated by the real MLflow 3.11 client
   it('lists and reads logged models like MLflow 3.11', (t) => (wf ? checkLoggedModels(client, wf) : t.skip(missing)));
   it('pages and reads traces like MLflow 3.11', (t) => (wf ? checkTraces(client, wf) : t.skip(missing)));
   it('shows the same Experiments tree content', (t) => (wf ? checkTree(client, wf) : t.skip(missing)));
+
+  it('shows the same through the in-process client over that store (the window owning it)', async (t) => {
+    if (!wf) return t.skip(missing);
+    await cli.stop({ keep: true });
+    const store = await TrackingStore.open({ dir: cli.storeDir, checkpointIntervalMs: 0 });
+    try {
+      const inProcess = new InProcessClient(store, new InProcessRegistryClient(new RegistryStore(store)), {
+        loggedModels: new LoggedModelStore(store),
+        traces: new TraceStore(store),
+      });
+      await checkLoggedModels(inProcess, wf);
+      await checkTraces(inProcess, wf);
+      await checkTree(inProcess, wf);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 const mlflow271 = findMlflow('2.7.1');
