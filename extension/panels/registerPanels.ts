@@ -186,7 +186,17 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
         const a = arg as Loose | undefined;
         const s = await session(str(a?.session));
         if (!s) return;
-        const id = str(a?.model?.info?.model_id) ?? str(a?.modelId);
+        let id = str(a?.model?.info?.model_id) ?? str(a?.modelId);
+        if (!id) {
+          const experimentId = await pickExperiment(s.client());
+          if (!experimentId) return;
+          const page = await s.client().searchLoggedModels({ experimentIds: [experimentId], maxResults: 200 });
+          const pick = await vscode.window.showQuickPick(
+            page.items.map((m) => ({ label: m.info.name, description: m.info.status.replace(/^LOGGED_MODEL_/, '').toLowerCase(), detail: m.info.model_id, id: m.info.model_id })),
+            { placeHolder: page.items.length ? 'Logged model' : 'This experiment has no logged models' },
+          );
+          id = pick?.id;
+        }
         if (!id) return;
         // A logged model is shown where it was produced: its run's page lists it with params, metrics,
         // artifacts and registered versions. One logged without a run opens as its JSON.
