@@ -19,7 +19,8 @@ import { traceViewModel } from '../../extension/traceView/traceModel';
 import { PageSizes } from '../../extension/views/paging';
 import type { SessionRef } from '../../extension/views/sessionRef';
 import { startCliServer, type CliServer } from '../support/cliServer';
-import { findMlflow, runPython, startMlflowServer, type RealServer } from '../support/realMlflow';
+import { join } from 'node:path';
+import { realMlflow, runPython, startRealMlflowServer, type RealServer } from '../support/realMlflow';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 
@@ -148,7 +149,15 @@ async function checkTree(client: TrackingClient, wf: Workflow): Promise<void> {
   assert.deepEqual(kinds(page1), ['trace', 'more']);
 }
 
-const mlflow311 = findMlflow('3.11');
+const mlflow311 = realMlflow('3.11');
+
+/** test/support/mlflow3Workflow.py with the real MLflow 3.11 client against `url`: the ids it logged. */
+async function populate(url: string): Promise<Workflow> {
+  const r = await runPython('3.11', join(__dirname, '..', 'support', 'mlflow3Workflow.py'), { trackingUri: url, args: ['issue11', 'm11'], timeoutMs: 240_000 });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (r.code !== 0 || !line) throw new Error(`mlflow3Workflow.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
+  return JSON.parse(line.slice(7)) as Workflow;
+}
 
 describe('MLflow 3 over a real MLflow 3.11 server', { skip: typeof mlflow311 === 'string' ? mlflow311 : false }, () => {
   let server: RealServer;
@@ -157,8 +166,8 @@ describe('MLflow 3 over a real MLflow 3.11 server', { skip: typeof mlflow311 ===
 
   before(async () => {
     if (typeof mlflow311 === 'string') return;
-    server = await startMlflowServer(mlflow311);
-    wf = await runPython<Workflow>(mlflow311, 'mlflow3Workflow.py', server.url, ['issue11', 'm11']);
+    server = await startRealMlflowServer('3.11');
+    wf = await populate(server.url);
     client = new RestClient({ baseUri: server.url });
   });
   after(async () => server?.stop());
@@ -240,7 +249,7 @@ describe('MLflow 3 over our CLI server, populated by the real MLflow 3.11 client
       missing = 'our server has no logged-model/trace routes yet';
       return;
     }
-    wf = await runPython<Workflow>(mlflow311, 'mlflow3Workflow.py', cli.url, ['issue11', 'm11']);
+    wf = await populate(cli.url);
   });
   after(async () => cli?.stop());
 
@@ -270,14 +279,14 @@ describe('MLflow 3 over our CLI server, populated by the real MLflow 3.11 client
   });
 });
 
-const mlflow271 = findMlflow('2.7.1');
+const mlflow271 = realMlflow('2.7.1');
 
 describe('MLflow 3 views over a real MLflow 2.7.1 server (no such routes)', { skip: typeof mlflow271 === 'string' ? mlflow271 : false }, () => {
   let server: RealServer;
   let client: RestClient;
   before(async () => {
     if (typeof mlflow271 === 'string') return;
-    server = await startMlflowServer(mlflow271);
+    server = await startRealMlflowServer('2.7.1');
     client = new RestClient({ baseUri: server.url });
   });
   after(async () => server?.stop());
