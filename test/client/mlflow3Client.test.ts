@@ -151,9 +151,10 @@ async function checkTree(client: TrackingClient, wf: Workflow): Promise<void> {
 
 const mlflow311 = realMlflow('3.11');
 
-/** test/support/mlflow3Workflow.py with the real MLflow 3.11 client against `url`: the ids it logged. */
+/** test/support/mlflow3Workflow.py with the real MLflow 3.11 client against `url` (traces exported synchronously, so every
+ * traces.json is uploaded before it exits, however loaded the machine): the ids it logged. */
 async function populate(url: string): Promise<Workflow> {
-  const r = await runPython('3.11', join(__dirname, '..', 'support', 'mlflow3Workflow.py'), { trackingUri: url, args: ['issue11', 'm11'], timeoutMs: 240_000 });
+  const r = await runPython('3.11', join(__dirname, '..', 'support', 'mlflow3Workflow.py'), { trackingUri: url, args: ['issue11', 'm11'], env: { MLFLOW_ENABLE_ASYNC_TRACE_LOGGING: 'false' }, timeoutMs: 240_000 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
   if (r.code !== 0 || !line) throw new Error(`mlflow3Workflow.py exited ${r.code}:\n${r.stderr.slice(-3000)}`);
   return JSON.parse(line.slice(7)) as Workflow;
@@ -188,6 +189,17 @@ describe('MLflow 3 over a real MLflow 3.11 server', { skip: typeof mlflow311 ===
 
   it('reads spans from the traces.json artifact when the trace says they are not in the tracking store', async () => {
     const [first] = wf.trace_ids;
+    const stored = await client.getTrace(first);
+    assert.equal(stored.info.tags?.['mlflow.trace.spansLocation'], 'TRACKING_STORE');
+    // Our own traces.json (the Python client's upload is asynchronous): renamed spans prove where they came from.
+    const location = stored.info.tags?.['mlflow.artifactLocation'] ?? '';
+    const path = location.replace(/^mlflow-artifacts:\/+/, '');
+    const file = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${path}/traces.json`;
+    const spans = (stored.data?.spans ?? []).map((sp) => ({ ...sp, name: `artifact:${sp.name}` }));
+    const put = await fetch(file, { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify({ spans }) });
+    assert.equal(put.status, 200);
+    // While the tag says TRACKING_STORE, traces/get answers (the artifact is not read).
+    assert.deepEqual((await client.getTrace(first)).data?.spans.map((sp) => sp.name), ['outer', 'inner', HOSTILE, 'failing']);
     const patch = await fetch(`${server.url}/api/2.0/mlflow/traces/${first}/tags`, {
       method: 'PATCH',
       headers: { 'Content-Type': 'application/json' },
@@ -195,11 +207,9 @@ describe('MLflow 3 over a real MLflow 3.11 server', { skip: typeof mlflow311 ===
     });
     assert.equal(patch.status, 200);
     const fromArtifact = await client.getTrace(first);
-    assert.deepEqual(traceViewModel(fromArtifact.info, fromArtifact.data?.spans).spans.map((s) => s.name), ['outer', 'inner', HOSTILE, 'failing']);
-    // Without the artifact the spans are missing (not an error), which proves where they were read from.
-    const location = fromArtifact.info.tags?.['mlflow.artifactLocation'] ?? '';
-    const path = location.replace(/^mlflow-artifacts:\/+/, '');
-    const del = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${path}/traces.json`, { method: 'DELETE' });
+    assert.deepEqual(traceViewModel(fromArtifact.info, fromArtifact.data?.spans).spans.map((sp) => sp.name), ['outer', 'inner', HOSTILE, 'failing'].map((n) => `artifact:${n}`));
+    // Without the artifact the spans are missing (not an error).
+    const del = await fetch(file, { method: 'DELETE' });
     assert.equal(del.status, 200);
     const gone = await client.getTrace(first);
     assert.equal(gone.data, undefined);
