@@ -84,12 +84,6 @@ function rowMatching(wb: WorkbenchPage, pane: Locator, label: RegExp): Locator {
   return wb.rows(pane).filter({ has: wb.page.locator('.label-name', { hasText: label }) }).first();
 }
 
-/** Expands an optional grouping row ("Logged models", …) if the tree has one. */
-async function expandGroupIfAny(wb: WorkbenchPage, pane: Locator, label: RegExp): Promise<void> {
-  const group = rowMatching(wb, pane, label);
-  if (await group.count()) await wb.expand(group);
-}
-
 /** The metric summaries (min/max) of a run in the Experiments tree. */
 async function assertMetricSummaries(wb: WorkbenchPage, pane: Locator, runName: string): Promise<void> {
   const run = wb.row(pane, runName);
@@ -102,20 +96,25 @@ async function assertMetricSummaries(wb: WorkbenchPage, pane: Locator, runName: 
   assert.equal(await wb.description(wb.row(pane, 'C')), '0.5');
 }
 
-/** The logged model shows under its experiment and under its run. */
-async function assertLoggedModelInTree(wb: WorkbenchPage, pane: Locator, experiment: string, runName: string): Promise<void> {
+/** The logged model shows under its experiment (ready, with its registered version) and under its run. */
+async function assertLoggedModelInTree(wb: WorkbenchPage, pane: Locator, experiment: string, runName: string, registered: string): Promise<void> {
   await wb.viewAction(pane, 'Collapse All');
   await wb.expand(wb.row(pane, experiment));
-  await expandGroupIfAny(wb, pane, /^Logged models?$/i);
-  // MLflow names the logged model after log_model's `name`: "model".
-  const underExperiment = rowMatching(wb, pane, /^model$/);
-  await underExperiment.waitFor({ timeout: 30_000 });
-  // (The run rows are collapsed here: the row is no artifact folder of a run.)
+  await wb.expand(wb.row(pane, 'Logged models'));
+  // MLflow names the logged model after log_model's `name`: "model". The run rows are collapsed here, so the
+  // row is no artifact folder of a run.
+  const model = wb.row(pane, 'model');
+  await model.waitFor({ timeout: 30_000 });
+  // The client finalizes the upload: READY.
+  await waitUntil('the logged model to show as ready', async () => /ready/.test(await wb.description(model)), 30_000);
+  await wb.expand(model);
+  await wb.expand(wb.row(pane, 'Registered versions'));
+  await wb.row(pane, `${registered} v1`).waitFor({ timeout: 30_000 });
   await wb.viewAction(pane, 'Collapse All');
   await wb.expand(wb.row(pane, experiment));
   await wb.expand(wb.row(pane, runName));
-  await expandGroupIfAny(wb, pane, /^Logged models?$/i);
-  await rowMatching(wb, pane, /^model$/).waitFor({ timeout: 30_000 });
+  await wb.expand(wb.row(pane, 'Logged models'));
+  await wb.row(pane, 'model').waitFor({ timeout: 30_000 });
 }
 
 /** The Traces node of the experiment lists the trace; opening it shows the span tree and the error in its tab. */
@@ -125,37 +124,31 @@ async function assertTraceInTreeAndTab(wb: WorkbenchPage, pane: Locator, experim
   const traces = wb.row(pane, 'Traces');
   await traces.waitFor({ timeout: 30_000 });
   await wb.expand(traces);
-  // A trace row is named by its root span or its id.
-  const trace = rowMatching(wb, pane, new RegExp(`^(predict|${escapeRegExp(traceId)}|${escapeRegExp(traceId.slice(0, 11))})`));
+  // A trace row is named after its root span (MLflow's trace name tag), else by its id.
+  const trace = rowMatching(wb, pane, new RegExp(`^(predict|${escapeRegExp(traceId)})$`));
   await trace.waitFor({ timeout: 30_000 });
   await shot('trace-in-tree');
   await trace.click();
-  let frame: Frame;
-  try {
-    frame = await panelFrame(wb, 'traceView', 15_000);
-  } catch {
-    await wb.contextMenu(trace, 'Open Trace');
-    frame = await panelFrame(wb, 'traceView');
-  }
-  await waitUntil('the span tree with every span', async () => {
-    const text = await bodyText(frame);
-    return SPANS.every((s) => text.includes(s));
-  }, 30_000);
-  const text = await bodyText(frame);
-  // The root first, its children after it.
-  assert.ok(text.indexOf('predict') < text.indexOf('tokenize') && text.indexOf('predict') < text.indexOf('score'), `span tree order: ${text.slice(0, 600)}`);
-  // The failing span shows as failed, with its exception (in the tree, or in its details once selected).
-  await waitUntil('the failing span with its error', async () => {
-    if ((await bodyText(frame)).includes(SPAN_ERROR)) return true;
-    await frame.getByText('score', { exact: true }).first().click({ timeout: 2_000 }).catch(() => undefined);
-    return false;
-  }, 20_000);
-  assert.match(await bodyText(frame), /ERROR|error|ValueError/);
+  const frame = await panelFrame(wb, 'traceView');
+  await waitUntil('the trace id in the tab', async () => (await textOf(frame, '#trace-id')) === traceId, 30_000);
+  // The trace as a whole answered: the exception was caught inside it.
+  assert.equal(await textOf(frame, '#trace-state'), 'OK');
+  // The span tree: the root, then its two children one level down, in start order.
+  const spans = async (): Promise<string[]> =>
+    frame.locator('#spans .span-row').evaluateAll((rows) => rows.map((r) => `${r.getAttribute('aria-level')}:${r.querySelector('.span-name')?.textContent ?? ''}`));
+  await waitUntil('the span tree', async () => (await spans()).length === SPANS.length, 30_000);
+  assert.deepEqual(await spans(), ['1:predict', '2:tokenize', '2:score']);
+  const failing = frame.locator('#spans .span-row', { has: frame.locator('.span-name', { hasText: /^score$/ }) });
+  assert.equal(await failing.locator('.dot').getAttribute('title'), 'ERROR');
+  // Selected, the failing span shows its exception.
+  await failing.click();
+  await waitUntil('the exception of the failing span', async () => (await textOf(frame, '#span-details .exception-message')).includes(SPAN_ERROR), 20_000);
+  assert.equal(await textOf(frame, '#span-details .exception-type'), 'ValueError');
   await shot('trace-tab');
 }
 
 /** The run page of a run lists its logged model. */
-async function assertRunPage(wb: WorkbenchPage, pane: Locator, experiment: string, runName: string, modelId: string | undefined, shot: (n: string) => Promise<void>): Promise<Frame> {
+async function assertRunPage(wb: WorkbenchPage, pane: Locator, experiment: string, runName: string, modelId: string | undefined, registered: string, shot: (n: string) => Promise<void>): Promise<Frame> {
   await wb.viewAction(pane, 'Collapse All');
   await wb.expand(wb.row(pane, experiment));
   await wb.contextMenu(wb.row(pane, runName), 'Open Run');
@@ -165,16 +158,18 @@ async function assertRunPage(wb: WorkbenchPage, pane: Locator, experiment: strin
   await frame.locator('#metrics tr[data-metric="loss"]').waitFor({ timeout: 20_000 });
   await shot('run-page');
   if (modelId !== undefined) {
+    // The run's logged model: its id, its registered version and its artifacts (the MLmodel among them).
     await waitUntil('the "Logged models" section with the model', async () => {
       const text = await bodyText(frame);
-      return /Logged models?/i.test(text) && (text.includes(modelId) || /Logged models?\W+model\b/i.test(text));
+      return text.includes('Logged models (1)') && text.includes(modelId) && text.includes(`${registered} v1`) && text.includes('MLmodel');
     }, 30_000);
+    await shot('run-page-logged-model');
   }
   return frame;
 }
 
 /** The Models tree shows version 1; the model page shows it and links it to the logged model. */
-async function assertModelPage(wb: WorkbenchPage, model: string, modelId: string, shot: (n: string) => Promise<void>): Promise<void> {
+async function assertModelPage(wb: WorkbenchPage, model: string, runId: string, modelId: string, shot: (n: string) => Promise<void>): Promise<void> {
   const models = wb.pane('Models');
   await wb.expand(wb.row(models, model));
   await wb.row(models, 'Version 1').waitFor({ timeout: 30_000 });
@@ -184,12 +179,27 @@ async function assertModelPage(wb: WorkbenchPage, model: string, modelId: string
   const card = frame.locator('.version.card[data-version="1"]');
   await card.waitFor({ timeout: 30_000 });
   await shot('model-page');
-  // The version's link to the logged model it was registered from (MLflow 3 records its id on the version).
-  await waitUntil(`a link to the logged model ${modelId}`, async () => {
-    await card.locator('.version-name').click().catch(() => undefined);
-    const text = await bodyText(frame);
-    return text.includes(modelId) || (await frame.locator(`[data-model-id="${modelId}"], a[href*="${modelId}"]`).count()) > 0;
+  // MLflow 3 registers the logged model (source models:/<id>, model_id on the version): the card links to it,
+  // a link of its own beside "Version 1", the source run and the Edit buttons; the id in the plain source is not one.
+  await waitUntil(`a link to the logged model ${modelId} on the version`, async () => {
+    const links = (await card.locator('button.link, a, [role="link"]').allTextContents()).map((t) => t.trim());
+    return links.some((t) => t !== 'Version 1' && t !== runId && t !== 'Edit' && (t.includes(modelId) || /\bmodel\b/i.test(t)));
   }, 30_000);
+}
+
+/** The model page reads the version's MLmodel from the logged model it was registered from. */
+async function assertModelSignature(wb: WorkbenchPage, model: string, shot: (n: string) => Promise<void>): Promise<void> {
+  await wb.runCommand('MLflow: Open Registered Model');
+  await wb.pickQuickInputRow(model);
+  const frame = await panelFrame(wb, 'modelPage');
+  await waitUntil('the model page', async () => (await textOf(frame, '#model-name')) === model, 30_000);
+  await frame.locator('.version.card[data-version="1"] .version-name').click();
+  await waitUntil('the MLmodel of version 1 (sklearn flavor)', async () => {
+    const text = await textOf(frame, '#signature');
+    if (/^Version 1/.test(text) && !(await frame.locator('#signature .mlmodel').count())) throw new Error(`no MLmodel: ${text}`);
+    return /sklearn/.test(text);
+  }, 30_000);
+  await shot('model-signature');
 }
 
 // ---- A. the workspace store ---------------------------------------------------------------------------
@@ -256,7 +266,7 @@ function storePhase(m: Mlflow3): void {
 
   check('the logged model shows under the experiment and under the run', async () => {
     need('model_id');
-    await assertLoggedModelInTree(wb, wb.pane('Experiments'), EXPERIMENT, RUN);
+    await assertLoggedModelInTree(wb, wb.pane('Experiments'), EXPERIMENT, RUN, MODEL);
     await shot('03-tree-logged-model');
   });
 
@@ -266,12 +276,18 @@ function storePhase(m: Mlflow3): void {
 
   check('the run page shows the logged model', async () => {
     await wb.runCommand('View: Close All Editors');
-    await assertRunPage(wb, wb.pane('Experiments'), EXPERIMENT, RUN, need('model_id'), (n) => shot(`05-${n}`));
+    await assertRunPage(wb, wb.pane('Experiments'), EXPERIMENT, RUN, need('model_id'), MODEL, (n) => shot(`05-${n}`));
   });
 
   check('the Models tree and model page show version 1 and its link to the logged model', async () => {
     await wb.runCommand('View: Close All Editors');
-    await assertModelPage(wb, MODEL, need('model_id'), (n) => shot(`06-${n}`));
+    await assertModelPage(wb, MODEL, need('run_id'), need('model_id'), (n) => shot(`06-${n}`));
+  });
+
+  check('the model page shows the MLmodel of the version, read from the logged model', async () => {
+    need('model_id');
+    await wb.runCommand('View: Close All Editors');
+    await assertModelSignature(wb, MODEL, (n) => shot(`07-${n}`));
   });
 }
 
@@ -329,7 +345,7 @@ function remotePhase(m: Mlflow3): void {
     await wb.newTerminal();
     await wb.typeInTerminal('echo "uri=$MLFLOW_TRACKING_URI"');
     await waitUntil('the remote URI in the terminal', async () => (await wb.terminalText()).includes(`uri=${server!.url}`));
-    await wb.runCommand('View: Close Panel');
+    await wb.runCommand('View: Hide Panel');
   });
 
   check('the Experiments tree shows the run with its metrics (min/max) and params', async () => {
@@ -377,17 +393,22 @@ function remotePhase(m: Mlflow3): void {
 
   check('the run page shows the run and its logged model', async () => {
     await wb.runCommand('View: Close All Editors');
-    await assertRunPage(wb, wb.pane('Experiments'), EXPERIMENT, RUN, results.model_id, (n) => shot(`05-${n}`));
+    await assertRunPage(wb, wb.pane('Experiments'), EXPERIMENT, RUN, results.model_id, MODEL, (n) => shot(`05-${n}`));
   });
 
   check('the Models tree and model page show version 1 and its link to the logged model', async () => {
     await wb.runCommand('View: Close All Editors');
-    await assertModelPage(wb, MODEL, results.model_id!, (n) => shot(`06-${n}`));
+    await assertModelPage(wb, MODEL, results.run_id!, results.model_id!, (n) => shot(`06-${n}`));
+  });
+
+  check('the model page shows the MLmodel of the version, read from the logged model', async () => {
+    await wb.runCommand('View: Close All Editors');
+    await assertModelSignature(wb, MODEL, (n) => shot(`06b-${n}`));
   });
 
   check('the logged model shows under the experiment and under the run', async () => {
     await wb.runCommand('View: Close All Editors');
-    await assertLoggedModelInTree(wb, wb.pane('Experiments'), EXPERIMENT, RUN);
+    await assertLoggedModelInTree(wb, wb.pane('Experiments'), EXPERIMENT, RUN, MODEL);
     await shot('07-tree-logged-model');
   });
 
