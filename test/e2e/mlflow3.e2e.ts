@@ -84,6 +84,21 @@ function rowMatching(wb: WorkbenchPage, pane: Locator, label: RegExp): Locator {
   return wb.rows(pane).filter({ has: wb.page.locator('.label-name', { hasText: label }) }).first();
 }
 
+/** The row labelled `label` directly under `parent` (by the tree's data-index and aria-level), once it shows. */
+async function childRow(wb: WorkbenchPage, pane: Locator, parent: Locator, label: string): Promise<Locator> {
+  await parent.waitFor({ timeout: 30_000 });
+  return waitUntil(`"${label}" under its parent row`, async () => {
+    const at = Number(await parent.getAttribute('data-index'));
+    const level = Number(await parent.getAttribute('aria-level'));
+    const rows = (await wb.rows(pane).evaluateAll((els) => els.map((r) => ({ i: Number(r.getAttribute('data-index')), level: Number(r.getAttribute('aria-level')), label: r.querySelector('.label-name')?.textContent ?? '' })))).sort((a, b) => a.i - b.i);
+    for (const r of rows.filter((x) => x.i > at)) {
+      if (r.level <= level) break;
+      if (r.level === level + 1 && r.label === label) return pane.locator(`.monaco-list-row[data-index="${r.i}"]`);
+    }
+    return undefined;
+  }, 30_000);
+}
+
 /** The metric summaries (min/max) of a run in the Experiments tree. */
 async function assertMetricSummaries(wb: WorkbenchPage, pane: Locator, runName: string): Promise<void> {
   const run = wb.row(pane, runName);
@@ -99,22 +114,23 @@ async function assertMetricSummaries(wb: WorkbenchPage, pane: Locator, runName: 
 /** The logged model shows under its experiment (ready, with its registered version) and under its run. */
 async function assertLoggedModelInTree(wb: WorkbenchPage, pane: Locator, experiment: string, runName: string, registered: string): Promise<void> {
   await wb.viewAction(pane, 'Collapse All');
-  await wb.expand(wb.row(pane, experiment));
-  await wb.expand(wb.row(pane, 'Logged models'));
-  // MLflow names the logged model after log_model's `name`: "model". The run rows are collapsed here, so the
-  // row is no artifact folder of a run.
-  const model = wb.row(pane, 'model');
-  await model.waitFor({ timeout: 30_000 });
+  const exp = wb.row(pane, experiment);
+  await wb.expand(exp);
+  const group = await childRow(wb, pane, exp, 'Logged models');
+  await wb.expand(group);
+  // MLflow names the logged model after log_model's `name`: "model".
+  const model = await childRow(wb, pane, group, 'model');
   // The client finalizes the upload: READY.
   await waitUntil('the logged model to show as ready', async () => /ready/.test(await wb.description(model)), 30_000);
   await wb.expand(model);
-  await wb.expand(wb.row(pane, 'Registered versions'));
-  await wb.row(pane, `${registered} v1`).waitFor({ timeout: 30_000 });
-  await wb.viewAction(pane, 'Collapse All');
-  await wb.expand(wb.row(pane, experiment));
-  await wb.expand(wb.row(pane, runName));
-  await wb.expand(wb.row(pane, 'Logged models'));
-  await wb.row(pane, 'model').waitFor({ timeout: 30_000 });
+  const versions = await childRow(wb, pane, model, 'Registered versions');
+  await wb.expand(versions);
+  await childRow(wb, pane, versions, `${registered} v1`);
+  const run = await childRow(wb, pane, exp, runName);
+  await wb.expand(run);
+  const runGroup = await childRow(wb, pane, run, 'Logged models');
+  await wb.expand(runGroup);
+  await childRow(wb, pane, runGroup, 'model');
 }
 
 /** The Traces node of the experiment lists the trace; opening it shows the span tree and the error in its tab. */
@@ -169,7 +185,7 @@ async function assertRunPage(wb: WorkbenchPage, pane: Locator, experiment: strin
 }
 
 /** The Models tree shows version 1; the model page shows it and links it to the logged model. */
-async function assertModelPage(wb: WorkbenchPage, model: string, runId: string, modelId: string, shot: (n: string) => Promise<void>): Promise<void> {
+async function assertModelPage(wb: WorkbenchPage, model: string, runId: string, runName: string, modelId: string, shot: (n: string) => Promise<void>): Promise<void> {
   const models = wb.pane('Models');
   await wb.expand(wb.row(models, model));
   await wb.row(models, 'Version 1').waitFor({ timeout: 30_000 });
@@ -180,11 +196,19 @@ async function assertModelPage(wb: WorkbenchPage, model: string, runId: string, 
   await card.waitFor({ timeout: 30_000 });
   await shot('model-page');
   // MLflow 3 registers the logged model (source models:/<id>, model_id on the version): the card links to it,
-  // a link of its own beside "Version 1", the source run and the Edit buttons; the id in the plain source is not one.
-  await waitUntil(`a link to the logged model ${modelId} on the version`, async () => {
-    const links = (await card.locator('button.link, a, [role="link"]').allTextContents()).map((t) => t.trim());
-    return links.some((t) => t !== 'Version 1' && t !== runId && t !== 'Edit' && (t.includes(modelId) || /\bmodel\b/i.test(t)));
+  // a link of its own beside "Version 1", the source run and the Edit buttons (the plain source text is none).
+  const link = await waitUntil(`a link to the logged model ${modelId} on the version`, async () => {
+    const links = card.locator('button.link, a, [role="link"]');
+    for (let i = 0; i < (await links.count()); i++) {
+      const t = ((await links.nth(i).textContent()) ?? '').trim();
+      if (t !== 'Version 1' && t !== runId && t !== 'Edit' && (t.includes(modelId) || /^model\b/.test(t))) return links.nth(i);
+    }
+    return undefined;
   }, 30_000);
+  // Following it shows the logged model where it was produced: its run's page, which lists it.
+  await link.click();
+  const page = await panelFrame(wb, 'runPage');
+  await waitUntil('the logged model\'s run page', async () => (await textOf(page, '#run-name')) === runName && (await bodyText(page)).includes(modelId), 30_000);
 }
 
 /** The model page reads the version's MLmodel from the logged model it was registered from. */
@@ -281,7 +305,7 @@ function storePhase(m: Mlflow3): void {
 
   check('the Models tree and model page show version 1 and its link to the logged model', async () => {
     await wb.runCommand('View: Close All Editors');
-    await assertModelPage(wb, MODEL, need('run_id'), need('model_id'), (n) => shot(`06-${n}`));
+    await assertModelPage(wb, MODEL, need('run_id'), RUN, need('model_id'), (n) => shot(`06-${n}`));
   });
 
   check('the model page shows the MLmodel of the version, read from the logged model', async () => {
@@ -398,7 +422,7 @@ function remotePhase(m: Mlflow3): void {
 
   check('the Models tree and model page show version 1 and its link to the logged model', async () => {
     await wb.runCommand('View: Close All Editors');
-    await assertModelPage(wb, MODEL, results.run_id!, results.model_id!, (n) => shot(`06-${n}`));
+    await assertModelPage(wb, MODEL, results.run_id!, RUN, results.model_id!, (n) => shot(`06-${n}`));
   });
 
   check('the model page shows the MLmodel of the version, read from the logged model', async () => {
