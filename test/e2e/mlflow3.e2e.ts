@@ -179,6 +179,7 @@ async function assertRunPage(wb: WorkbenchPage, pane: Locator, experiment: strin
       const text = await bodyText(frame);
       return text.includes('Logged models (1)') && text.includes(modelId) && text.includes(`${registered} v1`) && text.includes('MLmodel');
     }, 30_000);
+    await frame.getByText(/^Logged models \(1\)$/).first().scrollIntoViewIfNeeded().catch(() => undefined);
     await shot('run-page-logged-model');
   }
   return frame;
