@@ -6,7 +6,7 @@
 //   models:/<name>/latest      the highest live version, whatever its stage (`latest` in any case)
 //   models:/<name>/<stage>     the highest live version in that stage (stage in any case)
 //   models:/<name>@<alias>     the version the alias points at (`@latest` = the highest live version)
-//   models:/<id>               a logged model (MLflow 3), which this server does not store
+//   models:/<id>               a logged model (MLflow 3, extension/loggedModels): its own artifact location
 import { invalidParameter, notFound } from '../tracking/errors';
 import type { ModelVersionStage } from '../tracking/rest/types';
 import { canonicalStage, LATEST_ALIAS, validateAliasName, validateModelName } from './validation';
@@ -25,6 +25,8 @@ export interface VersionRecord {
   /** Where the files are: the resolved storage location, else the source. */
   artifactUri: string;
   runId?: string;
+  /** Set when the URI named a logged model (`models:/m-…`): then `name` is the model's and `version` is 0. */
+  modelId?: string;
 }
 
 /** The registry as the resolver sees it. Every method only ever returns live versions. */
@@ -35,6 +37,8 @@ export interface ModelVersionLookup {
   latest(name: string, stage?: ModelVersionStage): VersionRecord | undefined;
   /** The version an alias points at, or undefined for an unknown alias. */
   alias(name: string, alias: string): VersionRecord | undefined;
+  /** A logged model (active or deleted, as MLflow's registry finds it), or undefined. */
+  loggedModel?(modelId: string): { name: string; artifactUri: string; runId?: string } | undefined;
 }
 
 export function improperModelUri(uri: string): Error {
@@ -125,11 +129,13 @@ export function resolveModelRef(ref: ModelRef, lookup: ModelVersionLookup): Vers
       if (!found) throw invalidParameter(`Registered model alias ${ref.alias} not found.`);
       return found;
     }
-    case 'loggedModel':
-      throw notFound(
-        `Logged model with id '${ref.modelId}' not found: this server resolves registered models only ` +
-          `(models:/<name>/<version|stage|latest> or models:/<name>@<alias>).`,
-      );
+    case 'loggedModel': {
+      const found = lookup.loggedModel?.(ref.modelId);
+      if (!found) throw notFound(`Logged model with ID '${ref.modelId}' not found.`);
+      const record: VersionRecord = { name: found.name, version: 0, artifactUri: found.artifactUri, modelId: ref.modelId };
+      if (found.runId) record.runId = found.runId;
+      return record;
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { alreadyExists, MlflowError, notFound } from '../tracking/errors';
 import type { ModelVersionStage } from '../tracking/rest/types';
 import type { Pair } from '../tracking/store/operations';
 import type { Sqlite } from '../tracking/store/sqlite';
+import { recordModelVersion } from '../loggedModels/operations';
 import { type Actor, writeAudit } from './audit';
 import { STAGE_DELETED } from './validation';
 
@@ -30,6 +31,8 @@ export type RegistryOp =
       runLink: string;
       description: string;
       tags: Pair[];
+      /** MLflow 3: the logged model the version was made from; its `mlflow.modelVersions` tag lists the version. */
+      modelId?: string;
     } & Stamp)
   | ({ t: 'updateModelVersion'; name: string; version: number; description: string | null } & Stamp)
   | ({ t: 'transitionModelVersionStage'; name: string; version: number; stage: ModelVersionStage; archiveExisting: boolean } & Stamp)
@@ -184,6 +187,7 @@ export function applyRegistryOp(db: Sqlite, op: RegistryOp): void {
         db.run('INSERT OR REPLACE INTO model_version_tags(model_id, version, key, value) VALUES (?, ?, ?, ?)', [model.id, op.version, key, value]);
       }
       bumpModel(db, model.id, op.time);
+      if (op.modelId) recordModelVersion(db, op.modelId, op.name, op.version);
       audit(model, op.t, null, {
         source: op.source,
         storage_location: op.storageLocation,

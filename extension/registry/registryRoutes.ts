@@ -86,6 +86,7 @@ export function registryRoutes(store: RegistryStore): Map<string, RegistryRoute>
         tags: tagsOf(f),
         run_link: f.str('run_link'),
         description: f.str('description'),
+        model_id: f.str('model_id'),
       },
       ctx.actor,
     ),

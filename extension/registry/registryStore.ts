@@ -14,7 +14,9 @@ import { type ModelRef, type ModelVersionLookup, resolveModelRef, resolveModelUr
 import { findLiveVersion, findModel, maxVersion, type RegistryOp } from './operations';
 import { hydrateVersions, readLatestVersions, readModelVersion, readRegisteredModels } from './reads';
 import { compileModelSearch, compileVersionSearch, type RegistrySearchRequest } from './search';
-import { validateModelVersionSource } from './sourceValidation';
+import { isLocal, validateModelVersionSource } from './sourceValidation';
+import { LoggedModelStore } from '../loggedModels/loggedModelStore';
+import { modelNotFound } from '../loggedModels/operations';
 import {
   ACTIVE_STAGES, canonicalStage, parseVersion, STAGE_DELETED, validateAliasAssignable, validateAliasName, validateModelName,
   validateRegistryTag,
@@ -48,10 +50,16 @@ export interface CreateModelVersionRequest {
   tags?: KeyValue[];
   run_link?: string;
   description?: string;
+  /** MLflow 3: the logged model (`m-…`) this version is made from. */
+  model_id?: string;
 }
 
 export class RegistryStore implements ModelVersionLookup {
-  constructor(private readonly tracking: TrackingStore) {}
+  private readonly loggedModels: LoggedModelStore;
+
+  constructor(private readonly tracking: TrackingStore) {
+    this.loggedModels = new LoggedModelStore(tracking);
+  }
 
   private get db() {
     return this.tracking.db;
@@ -93,6 +101,13 @@ export class RegistryStore implements ModelVersionLookup {
 
   alias(name: string, alias: string): VersionRecord | undefined {
     return this.record(name, 'v.version = (SELECT a.version FROM registered_model_aliases a WHERE a.model_id = m.id AND a.alias = ?)', [alias]);
+  }
+
+  /** A logged model that is not deleted (MLflow's registry looks them up with get_logged_model). */
+  loggedModel(modelId: string): { name: string; artifactUri: string; runId?: string } | undefined {
+    const ref = this.loggedModels.findLoggedModel(modelId);
+    if (!ref || this.db.get("SELECT 1 AS x FROM logged_models WHERE model_id = ? AND lifecycle_stage = 'deleted'", [modelId])) return undefined;
+    return ref.sourceRunId ? { name: ref.name, artifactUri: ref.artifactUri, runId: ref.sourceRunId } : { name: ref.name, artifactUri: ref.artifactUri };
   }
 
   /** Resolves any models:/ URI to a live version (see modelUris.ts). */
@@ -166,16 +181,32 @@ export class RegistryStore implements ModelVersionLookup {
     const name = validateModelName(req.name);
     if (typeof req.source !== 'string' || req.source === '') throw invalidParameter("Missing value for required parameter 'source'.");
     const tags: Pair[] = (req.tags ?? []).map((t) => validateRegistryTag(t?.key, t?.value, 'Model version'));
-    // As in MLflow, the source is judged before the model is looked up.
-    const checked = validateModelVersionSource(req.source, req.run_id ?? '', {
-      findRun: (runId) => {
+    const modelId = req.model_id || undefined;
+    const logged = modelId === undefined ? undefined : this.loggedModel(modelId);
+    const sourceContext = {
+      findRun: (runId: string) => {
         const row = this.db.get<{ artifact_uri: string }>('SELECT artifact_uri FROM runs WHERE run_uuid = ?', [runId]);
         return row ? { runId, artifactUri: row.artifact_uri } : undefined;
       },
       artifactsRoot: this.tracking.artifactsDir,
-      resolveModelUri: (uri) => this.resolve(uri),
+      resolveModelUri: (uri: string) => this.resolve(uri),
       realpath: realpathLenient,
-    });
+    };
+    // As in MLflow, the source is judged before the model is looked up. With a model_id, a local source must
+    // lie inside the logged model's artifact folder instead of a run's.
+    let checked: { storageLocation: string; runId: string };
+    if (modelId !== undefined && isLocal(req.source)) {
+      if (!logged) throw modelNotFound(modelId);
+      const inModel = validateModelVersionSource(req.source, modelId, { ...sourceContext, findRun: () => ({ runId: modelId, artifactUri: logged.artifactUri }) });
+      checked = { storageLocation: inModel.storageLocation, runId: req.run_id ?? '' };
+    } else {
+      checked = validateModelVersionSource(req.source, req.run_id ?? '', sourceContext);
+    }
+    if (modelId !== undefined) {
+      // MLflow takes the version's run from the logged model when the request names none.
+      if (!logged) throw modelNotFound(modelId);
+      if (!checked.runId && logged.runId) checked = { ...checked, runId: logged.runId };
+    }
     const model = findModel(this.db, name);
     // The number is max over every version the model ever had, soft-deleted ones included, plus one.
     const version = maxVersion(this.db, model.id) + 1;
@@ -190,6 +221,7 @@ export class RegistryStore implements ModelVersionLookup {
         runLink: req.run_link ?? '',
         description: req.description ?? '',
         tags,
+        ...(modelId !== undefined ? { modelId } : {}),
       },
       actor,
     );
@@ -308,9 +340,15 @@ export class RegistryStore implements ModelVersionLookup {
   }
 
   /** The alias-or-version view of a models:/ URI, for our resolve endpoint and the extension. */
-  resolveForClient(uri: string): { name: string; version: string; artifact_uri: string; run_id?: string } {
+  resolveForClient(uri: string): { name: string; version?: string; model_id?: string; artifact_uri: string; run_id?: string } {
     if (typeof uri !== 'string' || uri === '') throw invalidParameter("Missing value for required parameter 'uri'.");
     const r = this.resolve(uri);
+    if (r.modelId !== undefined) {
+      // A logged model (models:/m-…): no registered version, the logged model's id instead.
+      const out: { name: string; model_id: string; artifact_uri: string; run_id?: string } = { name: r.name, model_id: r.modelId, artifact_uri: r.artifactUri };
+      if (r.runId) out.run_id = r.runId;
+      return out;
+    }
     const out: { name: string; version: string; artifact_uri: string; run_id?: string } = { name: r.name, version: String(r.version), artifact_uri: r.artifactUri };
     if (r.runId) out.run_id = r.runId;
     return out;

@@ -92,7 +92,8 @@ function uriPath(uri: string): string {
   return end < 0 ? rest : rest.slice(0, end);
 }
 
-function isLocal(source: string): boolean {
+/** A local path or a `file:` URI on this host (what MLflow's is_local_uri accepts). */
+export function isLocal(source: string): boolean {
   const scheme = schemeOf(source);
   if (scheme === undefined) return !source.startsWith('\\\\');
   if (scheme !== 'file') return false;

@@ -103,6 +103,10 @@ export interface MetricInput {
   value: number;
   timestamp: number;
   step?: number;
+  /** MLflow 3: the logged model the metric is about (and the dataset it was computed on). */
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
 }
 
 export interface CreateRunRequest {

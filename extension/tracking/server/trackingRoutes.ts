@@ -36,7 +36,20 @@ function metricOf(raw: unknown, index: number): MetricInput {
     value: toDouble('value', m.value) as number,
     timestamp: toInt('timestamp', m.timestamp) as number,
     step: toInt('step', m.step),
+    ...modelFields(m),
   };
+}
+
+/** MLflow 3's model_id, dataset_name and dataset_digest of a metric, when given as strings. */
+function modelFields(m: Record<string, unknown>): Pick<MetricInput, 'model_id' | 'dataset_name' | 'dataset_digest'> {
+  const out: Pick<MetricInput, 'model_id' | 'dataset_name' | 'dataset_digest'> = {};
+  for (const k of ['model_id', 'dataset_name', 'dataset_digest'] as const) {
+    const v = m[k];
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v !== 'string') throw invalidParameter(`Invalid value ${JSON.stringify(v)} for parameter '${k}' supplied: expected a string.`);
+    out[k] = v;
+  }
+  return out;
 }
 
 function pairsOf(raw: unknown[] | undefined, name: string): KeyValue[] {
@@ -120,7 +133,8 @@ export function trackingRoutes(store: TrackingStore): Map<string, Route> {
     const key = f.required('key');
     if (!f.has('value')) throw invalidParameter("Missing value for required parameter 'value'.");
     if (!f.has('timestamp')) throw invalidParameter("Missing value for required parameter 'timestamp'.");
-    await store.logMetric(runIdOf(f), { key, value: f.double('value') as number, timestamp: f.int('timestamp') as number, step: f.int('step') });
+    const model = modelFields({ model_id: f.str('model_id'), dataset_name: f.str('dataset_name'), dataset_digest: f.str('dataset_digest') });
+    await store.logMetric(runIdOf(f), { key, value: f.double('value') as number, timestamp: f.int('timestamp') as number, step: f.int('step'), ...model });
     return {};
   });
   add('runs/log-parameter', POST, async (f) => {

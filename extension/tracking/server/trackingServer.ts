@@ -20,7 +20,14 @@ import { actorFromHeaders } from '../../registry/audit';
 import { RegistryStore } from '../../registry/registryStore';
 import { registryRoutes, workbenchRoutes, type RegistryRoute } from '../../registry/registryRoutes';
 
-export const SERVER_VERSION = '3.7.0';
+/**
+ * What /version answers. MLflow clients gate one feature on it: from 3.4 on, the 3.x client also sends every
+ * span as OTLP protobuf to /v1/traces (rest_store.log_spans) and expects the server to keep spans in its
+ * database. We keep a trace's spans as its traces.json artifact instead (extension/traces/traceStore.ts), which
+ * is what clients do against a server below 3.4; logged models, StartTraceV3 and the rest of the 3.x protocol
+ * carry no version gate. So we announce the last 3.x release before 3.4.
+ */
+export const SERVER_VERSION = '3.3.2';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
 const ARTIFACTS_PREFIX = '/api/2.0/mlflow-artifacts/';

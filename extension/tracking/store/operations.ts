@@ -6,7 +6,7 @@ import type { RunStatus } from '../rest/types';
 import { BlockBatch } from './metricBlocks';
 import type { Sqlite, SqlValue } from './sqlite';
 import { applyRegistryOp, type RegistryOp } from '../../registry/operations';
-import { applyLoggedModelOp, isLoggedModelOp, type LoggedModelOp } from '../../loggedModels/operations';
+import { applyLoggedModelOp, isLoggedModelOp, logModelMetrics, type LoggedModelOp, type ModelMetricTuple } from '../../loggedModels/operations';
 import { applyTraceOp, isTraceOp, type TraceOp } from '../../traces/operations';
 
 /** A metric value in the journal: JSON cannot carry NaN or ±Infinity, so those travel as strings. */
@@ -38,7 +38,8 @@ export type Op =
   | { t: 'updateRun'; run: string; status?: RunStatus; endTime?: number; name?: string }
   | { t: 'deleteRun'; run: string; time: number }
   | { t: 'restoreRun'; run: string }
-  | { t: 'logBatch'; run: string; metrics: MetricTuple[]; params: Pair[]; tags: Pair[] }
+  // modelMetrics: the metrics that named a model_id, also kept as the model's metrics (extension/loggedModels).
+  | { t: 'logBatch'; run: string; metrics: MetricTuple[]; params: Pair[]; tags: Pair[]; modelMetrics?: ModelMetricTuple[] }
   | { t: 'deleteTag'; run: string; key: string }
   | { t: 'logInputs'; run: string; datasets: DatasetOp[]; models: string[] }
   | { t: 'logOutputs'; run: string; models: { modelId: string; step: number }[] }
@@ -324,6 +325,7 @@ export function applyOp(db: Sqlite, keys: MetricKeys, op: Op): void {
       logParams(db, op.run, run.id, op.params);
       setTags(db, run.id, op.tags);
       logMetrics(db, keys, run.id, op.metrics);
+      if (op.modelMetrics?.length) logModelMetrics(db, op.run, run.experiment_id, op.modelMetrics);
       return;
     }
     case 'deleteTag': {

@@ -182,7 +182,8 @@ export function readRunsByInternalIds(db: Sqlite, ids: number[]): Run[] {
     const mi = modelInputs.get(id);
     if (mi) run.inputs.model_inputs = mi;
     const o = outputs.get(id);
-    if (o) run.outputs = { model_outputs: o };
+    // MLflow 3 answers `outputs` on every run it reads (empty when the run logged no model).
+    run.outputs = o ? { model_outputs: o } : {};
     out.push(run);
   }
   return out;

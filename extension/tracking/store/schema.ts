@@ -152,13 +152,65 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY(run_id, key_id, level, block)
   ) WITHOUT ROWID;
   `,
-  // v4: MLflow 3's logged models (extension/loggedModels).
+  // v4: MLflow 3's logged models (extension/loggedModels). Keyed by MLflow's own `m-<hex>` id (they are few);
+  // status is the proto enum's number and experiment_id an integer, as in MLflow, so filters compare alike.
+  // Metrics logged with a model_id are copies of the run's points, every point kept, in arrival order.
   `
-  CREATE TABLE logged_models_placeholder(id INTEGER PRIMARY KEY);
+  CREATE TABLE logged_models(
+    model_id TEXT PRIMARY KEY,
+    experiment_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    artifact_location TEXT NOT NULL,
+    creation_timestamp_ms INTEGER NOT NULL,
+    last_updated_timestamp_ms INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    lifecycle_stage TEXT NOT NULL DEFAULT 'active' CHECK (lifecycle_stage IN ('active','deleted')),
+    model_type TEXT,
+    source_run_id TEXT,
+    status_message TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX logged_models_by_experiment ON logged_models(experiment_id, creation_timestamp_ms);
+  CREATE TABLE logged_model_params(
+    model_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(model_id, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE logged_model_tags(
+    model_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(model_id, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE logged_model_metrics(
+    seq INTEGER PRIMARY KEY,
+    model_id TEXT NOT NULL, key TEXT NOT NULL, timestamp INTEGER NOT NULL, step INTEGER NOT NULL,
+    value REAL NOT NULL,
+    experiment_id INTEGER NOT NULL, run_id TEXT NOT NULL, dataset_name TEXT, dataset_digest TEXT,
+    UNIQUE(model_id, key, timestamp, step, run_id)
+  );
+  CREATE INDEX logged_model_metrics_by_key ON logged_model_metrics(key, model_id);
   `,
-  // v5: MLflow 3's traces (extension/traces).
+  // v5: MLflow 3's traces (extension/traces). A trace's spans are its traces.json artifact, not rows here.
   `
-  CREATE TABLE traces_placeholder(id INTEGER PRIMARY KEY);
+  CREATE TABLE traces(
+    trace_id TEXT PRIMARY KEY,
+    experiment_id INTEGER NOT NULL,
+    client_request_id TEXT,
+    request_time INTEGER NOT NULL,
+    execution_time INTEGER,
+    state TEXT NOT NULL,
+    request_preview TEXT,
+    response_preview TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX traces_by_experiment ON traces(experiment_id, request_time DESC, trace_id);
+  CREATE TABLE trace_tags(
+    trace_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY(trace_id, key)
+  ) WITHOUT ROWID;
+  CREATE TABLE trace_metadata(
+    trace_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY(trace_id, key)
+  ) WITHOUT ROWID;
+  CREATE INDEX trace_metadata_by_value ON trace_metadata(key, value);
   `,
 ];
 

@@ -25,6 +25,7 @@ import type { JsonSlices } from './metricHistory';
 import { ParallelHistoryJson } from './parallelHistoryJson';
 import { Journal } from './journal';
 import { applyOp, findRun, MetricKeys, type DatasetOp, type MetricTuple, type Op, type Pair, RUN_NAME_TAG, toJournalNumber } from './operations';
+import type { ModelMetricTuple } from '../../loggedModels/operations';
 import { OwnerLock, type OwnerInfo } from './ownerLock';
 import {
   experimentIdByName, readExperiment, readMetricHistory, readMetricPointsByStep, readMetricSummaries, readRun, readRunInfo,
@@ -360,7 +361,9 @@ export class TrackingStore {
       artifactUri: `${exp.artifact_location}/${run}/artifacts`,
       tags,
     });
-    return readRun(this.db, run);
+    // runs/create answers `inputs` but no `outputs` (MLflow 3 builds that run without them).
+    const { outputs: _outputs, ...created } = readRun(this.db, run);
+    return created;
   }
 
   getRun(runId: unknown): Run {
@@ -413,12 +416,15 @@ export class TrackingStore {
     if (dupes.size) {
       throw invalidParameter(`Duplicate parameter keys have been submitted: [${[...dupes].map((d) => `'${d}'`).join(', ')}]. Please ensure the request contains only one param value per param key.`);
     }
+    const tuples = metrics.map(toMetricTuple);
+    const modelMetrics = modelMetricsOf(metrics, tuples);
     await this.commit({
       t: 'logBatch',
       run,
-      metrics: metrics.map(toMetricTuple),
+      metrics: tuples,
       params: validParams,
       tags: validatePairs(tags, 'tag', LIMITS.runTagValue, 'Tag'),
+      ...(modelMetrics.length ? { modelMetrics } : {}),
     });
   }
 
@@ -680,8 +686,29 @@ function parseJsonList(text: string | undefined): unknown[] {
   }
 }
 
+/**
+ * The metrics that name a model, as the model keeps them: MLflow's SQL store stores NaN as 0 and ±Infinity as
+ * ±max double there, and a point repeated in one request once.
+ */
+function modelMetricsOf(metrics: MetricInput[], tuples: MetricTuple[]): ModelMetricTuple[] {
+  const out: ModelMetricTuple[] = [];
+  const seen = new Set<string>();
+  metrics.forEach((m, i) => {
+    if (!m.model_id) return;
+    const [key, raw, ts, step] = tuples[i];
+    const v = typeof raw === 'number' ? raw : raw === 'NaN' ? 0 : raw === 'Infinity' ? Number.MAX_VALUE : -Number.MAX_VALUE;
+    const entry: ModelMetricTuple = [key, v, ts, step, m.model_id, m.dataset_name ?? null, m.dataset_digest ?? null];
+    const id = JSON.stringify(entry);
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push(entry);
+  });
+  return out;
+}
+
 function toMetricTuple(m: MetricInput): MetricTuple {
   const key = validateKey(m?.key, 'metric');
+  if (Boolean(m.dataset_name) !== Boolean(m.dataset_digest)) throw invalidParameter('Both dataset_name and dataset_digest must be provided if one is provided');
   const value = validateMetricValue(m.value, key);
   if (m.timestamp === undefined || m.timestamp === null) throw invalidParameter(`Missing value for required parameter 'timestamp' of metric '${key}'.`);
   return [key, toJournalNumber(value), validateTimestamp(m.timestamp), validateStep(m.step)];
