@@ -123,7 +123,7 @@ export class RegistryStore implements ModelVersionLookup {
     // Internal ids are never reused: a deleted model's tombstone in the audit trail keeps its id.
     const id =
       (this.db.get<{ id: number | null }>('SELECT max(id) AS id FROM (SELECT max(id) AS id FROM registered_models UNION ALL SELECT max(model_id) FROM registry_audit)')?.id ?? 0) + 1;
-    await this.commit({ t: 'createRegisteredModel', id, name: valid, description: description ?? '', tags: pairs }, actor);
+    await this.commit({ t: 'createRegisteredModel', id, name: valid, description: description ?? null, tags: pairs }, actor);
     return this.getRegisteredModel(valid);
   }
 

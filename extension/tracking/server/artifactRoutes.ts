@@ -12,15 +12,23 @@ import { resolveConfined, safeSegments } from './artifactPaths';
 
 const ARTIFACT_URI_PREFIX = 'mlflow-artifacts:/';
 
+// As MLflow's server types a download: the text formats it knows (and MLmodel/MLproject) as text/plain, a few
+// media types by extension, anything else as bytes.
+const TEXT_EXTENSIONS = new Set([
+  'txt', 'log', 'err', 'cfg', 'conf', 'cnf', 'cf', 'ini', 'properties', 'prop', 'hocon', 'toml', 'yaml', 'yml', 'xml',
+  'json', 'js', 'py', 'py3', 'csv', 'tsv', 'md', 'rst', 'MLmodel', 'MLproject',
+]);
 const CONTENT_TYPES: Record<string, string> = {
-  '.txt': 'text/plain', '.log': 'text/plain', '.md': 'text/markdown', '.json': 'application/json', '.yaml': 'text/yaml',
-  '.yml': 'text/yaml', '.csv': 'text/csv', '.html': 'text/plain', '.png': 'image/png', '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.svg': 'text/plain', '.pdf': 'application/pdf',
+  '.html': 'text/plain', '.htm': 'text/plain', '.svg': 'text/plain', '.png': 'image/png', '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.pdf': 'application/pdf', '.zip': 'application/zip',
 };
 
 function contentType(name: string): string {
-  // HTML and SVG are served as text: a logged artifact must never run script in a browser.
-  return CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+  const ext = extname(name);
+  if (TEXT_EXTENSIONS.has(ext ? ext.slice(1) : name)) return 'text/plain';
+  // HTML and SVG are served as text (MLflow: text/html, image/svg+xml): a logged artifact must never run
+  // script in a browser.
+  return CONTENT_TYPES[ext.toLowerCase()] ?? 'application/octet-stream';
 }
 
 function listDir(dir: string, prefix: string): FileInfo[] {

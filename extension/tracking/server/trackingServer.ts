@@ -230,7 +230,8 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
     }
     const method = req.method ?? 'GET';
     if (path === '/version') {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      // Flask's default type, as MLflow answers it.
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
       return void res.end(SERVER_VERSION);
     }
     if (path === '/api/3.0/mlflow/server-info') return reply(res, { store_type: 'SqlStore', workspaces_enabled: false });

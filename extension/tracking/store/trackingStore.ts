@@ -458,9 +458,11 @@ export class TrackingStore {
     if (typeof model !== 'object' || model === null || Array.isArray(model)) throw invalidParameter("Malformed model info. 'model_json' must be a JSON object.");
     const runRow = findRun(this.db, run);
     const current = this.db.get<{ value: string }>('SELECT value FROM tags WHERE run_id = ? AND key = ?', [runRow.id, LOGGED_MODELS_TAG]);
-    const history = parseJsonList(current?.value);
-    history.push(model);
-    await this.commit({ t: 'logBatch', run, metrics: [], params: [], tags: [[LOGGED_MODELS_TAG, JSON.stringify(history)]] });
+    // MLflow writes the list with Python's json.dumps (", " and ": " between items); the Python client's
+    // model_json is already that text, so it is appended as sent rather than re-serialised compactly.
+    const previous = parseJsonList(current?.value).length > 0 ? current!.value.trimEnd().slice(0, -1) : undefined;
+    const history = previous === undefined ? `[${modelJson}]` : `${previous}, ${modelJson}]`;
+    await this.commit({ t: 'logBatch', run, metrics: [], params: [], tags: [[LOGGED_MODELS_TAG, history]] });
   }
 
   async logInputs(runId: unknown, datasets: DatasetInput[] | undefined, models: { model_id: string }[] | undefined): Promise<void> {
