@@ -22,8 +22,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Frame, Locator } from 'playwright-core';
 import { E2E_DIR, E2ESession, FIXTURES } from './harness/session';
-import { findMlflow3, mlflow3ShellPrefix, runMlflow3Script, startMlflow3Server, type Mlflow3, type Mlflow3Server } from './harness/realMlflow3';
 import { waitUntil, type WorkbenchPage } from './harness/workbenchPage';
+import { realMlflow, runPython, startRealMlflowServer, type RealMlflow, type RealServer } from '../support/realMlflow';
 
 const SCRIPT = 'log_mlflow3.py';
 const STEPS = 10;
@@ -43,15 +43,17 @@ interface ScriptResults {
   trace_id?: string;
 }
 
-const mlflow3 = findMlflow3();
+const mlflow3 = realMlflow('3.11');
 const screenshots = process.env.E2E_SCREENSHOTS_MLFLOW3 ?? join(E2E_DIR, 'screenshots-mlflow3');
+/** The shell assignments a terminal command line needs to run a script with it (telemetry off, as the house asks). */
+const shellPrefix = (m: RealMlflow): string => `PYTHONPATH=${m.site} MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true ${m.python}`;
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 if (typeof mlflow3 === 'string') {
   test('MLflow 3 end to end', { skip: mlflow3 }, () => undefined);
 } else {
   describe('A. workspace store: the MLflow 3.11 client in the integrated terminal', () => storePhase(mlflow3));
-  describe('B. remote backend: a real MLflow 3.11 server', () => remotePhase(mlflow3));
+  describe('B. remote backend: a real MLflow 3.11 server', () => remotePhase());
 }
 
 // ---- helpers shared by both phases ----------------------------------------------------------------------
@@ -229,7 +231,7 @@ async function assertModelSignature(wb: WorkbenchPage, model: string, shot: (n: 
 
 // ---- A. the workspace store ---------------------------------------------------------------------------
 
-function storePhase(m: Mlflow3): void {
+function storePhase(m: RealMlflow): void {
   const EXPERIMENT = 'mlflow3-demo';
   const RUN = 'mlflow3-run';
   const MODEL = 'mlflow3-model';
@@ -263,7 +265,7 @@ function storePhase(m: Mlflow3): void {
     await waitUntil('the injected tracking URI', async () => /uri=http:\/\/127\.0\.0\.1:\d+ token=[1-9]/.test(await wb.terminalText()));
     // MLflow's own warnings go to a file, so the terminal shows the script's lines.
     const started = Date.now();
-    await wb.typeInTerminal(`clear; ${mlflow3ShellPrefix(m)} ${SCRIPT} --experiment ${EXPERIMENT} --run-name ${RUN} --model ${MODEL} --steps ${STEPS} --results results.json 2> mlflow3-stderr.log`);
+    await wb.typeInTerminal(`clear; ${shellPrefix(m)} ${SCRIPT} --experiment ${EXPERIMENT} --run-name ${RUN} --model ${MODEL} --steps ${STEPS} --results results.json 2> mlflow3-stderr.log`);
     await waitUntil('the script to finish', async () => /MLFLOW3 DONE/.test(await wb.terminalText()), 240_000);
     console.log(`store: the MLflow 3.11 script ran in ${Date.now() - started} ms`);
     await shot('01-terminal');
@@ -318,12 +320,12 @@ function storePhase(m: Mlflow3): void {
 
 // ---- B. a real MLflow 3.11 server as the remote backend -----------------------------------------------
 
-function remotePhase(m: Mlflow3): void {
+function remotePhase(): void {
   const EXPERIMENT = 'remote-demo';
   const RUN = 'remote-run';
   const MODEL = 'remote-model';
   let wb: WorkbenchPage;
-  let server: Mlflow3Server | undefined;
+  let server: RealServer | undefined;
   let results: ScriptResults;
   const session = E2ESession.register(
     {
@@ -333,12 +335,13 @@ function remotePhase(m: Mlflow3): void {
       viewport: { width: 1500, height: 950 },
       // The server runs and holds its data before VS Code starts; the workspace settings point at it.
       prepare: async (dirs) => {
-        server = await startMlflow3Server(m, join(dirs.root, 'mlflow3-server'));
+        server = await startRealMlflowServer('3.11');
         const settings = join(dirs.workspace, '.vscode', 'settings.json');
         writeFileSync(settings, readFileSync(settings, 'utf8').replace('MLFLOW3_PORT', new URL(server.url).port));
         const out = join(dirs.root, 'remote-results.json');
         const script = join(FIXTURES, 'mlflow3-workspace', SCRIPT);
-        await runMlflow3Script(m, script, ['--experiment', EXPERIMENT, '--run-name', RUN, '--model', MODEL, '--steps', String(STEPS), '--results', out], server.url, dirs.root);
+        const r = await runPython('3.11', script, { trackingUri: server.url, args: ['--experiment', EXPERIMENT, '--run-name', RUN, '--model', MODEL, '--steps', String(STEPS), '--results', out], cwd: dirs.root, timeoutMs: 180_000 });
+        assert.equal(r.code, 0, `${SCRIPT} against the real server:\n${r.stdout}\n${r.stderr.slice(-3000)}`);
         results = JSON.parse(readFileSync(out, 'utf8')) as ScriptResults;
         assert.deepEqual(results.errors, {}, 'the real client against the real server logs every part');
       },
