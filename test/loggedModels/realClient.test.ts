@@ -4,18 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCliServer } from '../support/cliServer';
+import { realMlflow } from '../support/realMlflow';
 
-const SITE = process.env.MLFLOW_311_SITE ?? '/work/shared/mlflow-3.11/site';
-const PYTHON = process.env.MLFLOW_311_PYTHON ?? '/usr/bin/python3';
+const mlflow3 = realMlflow('3.11');
+const SITE = typeof mlflow3 === 'string' ? '' : mlflow3.site;
+const PYTHON = typeof mlflow3 === 'string' ? '' : mlflow3.python;
 const ENV = { ...process.env, PYTHONPATH: SITE, MLFLOW_DISABLE_TELEMETRY: 'true', DO_NOT_TRACK: 'true' };
 
 function skipReason(): string | undefined {
-  if (!existsSync(SITE) || !existsSync(PYTHON)) return `MLflow 3.11 (${SITE}) or ${PYTHON} is absent`;
-  const probe = spawnSync(PYTHON, ['-c', 'import mlflow, sklearn, numpy'], { env: ENV, encoding: 'utf8', timeout: 120_000 });
-  return probe.status === 0 ? undefined : `the MLflow 3.11 client does not import here (${(probe.stderr || '').trim().split('\n').pop() ?? ''})`;
+  return typeof mlflow3 === 'string' ? mlflow3 : undefined;
 }
 
 const SCRIPT = String.raw`

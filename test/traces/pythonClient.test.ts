@@ -5,14 +5,16 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCliServer, type CliServer } from '../support/cliServer';
+import { realMlflow } from '../support/realMlflow';
 import { SERVER_VERSION } from '../../extension/tracking/server/trackingServer';
 
-const SITE = process.env.MLFLOW_311_SITE ?? '/work/shared/mlflow-3.11/site';
-const PYTHON = process.env.MLFLOW_PYTHON ?? '/usr/bin/python3';
-const missing = !existsSync(join(SITE, 'mlflow')) ? `MLflow 3.11 not found at ${SITE}` : !existsSync(PYTHON) ? `${PYTHON} not found` : undefined;
+const mlflow3 = realMlflow('3.11');
+const missing = typeof mlflow3 === 'string' ? mlflow3 : undefined;
+const SITE = typeof mlflow3 === 'string' ? '' : mlflow3.site;
+const PYTHON = typeof mlflow3 === 'string' ? '' : mlflow3.python;
 
 const SCRIPT = String.raw`
 import json, logging, sys
