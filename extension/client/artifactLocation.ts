@@ -3,6 +3,8 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfined, safeSegments } from '../tracking/server/artifactPaths';
 
+export { listLocalArtifacts } from '../tracking/server/artifactPaths';
+
 const PROXY_PREFIX = 'mlflow-artifacts:/';
 
 /**

@@ -4,13 +4,37 @@ import { readFile } from 'node:fs/promises';
 import { ArtifactService } from '../tracking/server/artifactRoutes';
 import type { RunColumns } from '../tracking/store/runColumns';
 import type { TrackingStore } from '../tracking/store/trackingStore';
-import type { Experiment, FileInfo, MetricSummary, Page, Run } from '../tracking/rest/types';
-import { localArtifactFile } from './artifactLocation';
+import type {
+  Experiment, FileInfo, LoggedModel, MetricSummary, Page, Run, SearchLoggedModelsRequest, SearchTracesRequest, TraceData, TraceInfo,
+} from '../tracking/rest/types';
+import { listLocalArtifacts, localArtifactFile } from './artifactLocation';
+import { normaliseSpans } from './traceSpans';
 import { ClientError, toClientError } from './clientError';
 import {
-  page, searchRunsRequest, type ExperimentQuery, type MetricPoints, type MetricSeries, type RegistryClient, type RunQuery, type SeriesQuery,
-  type StepRange, type TrackingClient,
+  page, searchRunsRequest, type ExperimentQuery, type LoggedModelQuery, type MetricPoints, type MetricSeries, type RegistryClient,
+  type RunQuery, type SeriesQuery, type StepRange, type TraceDetail, type TraceQuery, type TrackingClient,
 } from './trackingClient';
+
+/** What the in-process client needs of the store's logged models (extension/loggedModels' LoggedModelStore). */
+export interface LoggedModelSource {
+  getLoggedModel(modelId: string): LoggedModel;
+  searchLoggedModels(req: SearchLoggedModelsRequest): { models: LoggedModel[]; next_page_token?: string };
+}
+
+/** What the in-process client needs of the store's traces (extension/traces' TraceStore). */
+export interface TraceSource {
+  getTraceInfo(traceId: string): TraceInfo;
+  searchTraces(req: SearchTracesRequest): { traces: TraceInfo[]; next_page_token?: string };
+  readTraceData(traceId: string): TraceData | undefined;
+  /** The same, reading the file off the event loop (a trace's spans can be many megabytes). */
+  readTraceDataAsync?(traceId: string): Promise<TraceData | undefined>;
+}
+
+/** MLflow 3's entities in the same store; absent ones read as "none" (like a 2.x server over REST). */
+export interface Mlflow3Sources {
+  loggedModels?: LoggedModelSource;
+  traces?: TraceSource;
+}
 
 export class InProcessClient implements TrackingClient {
   private readonly artifacts: ArtifactService;
@@ -19,6 +43,7 @@ export class InProcessClient implements TrackingClient {
     private readonly store: TrackingStore,
     /** The model registry in the same store (InProcessRegistryClient), or any other RegistryClient. */
     readonly registry: RegistryClient,
+    private readonly mlflow3: Mlflow3Sources = {},
   ) {
     this.artifacts = new ArtifactService(store);
   }
@@ -131,6 +156,69 @@ export class InProcessClient implements TrackingClient {
 
   localArtifactPath(run: Run, path: string): string | undefined {
     return localArtifactFile(this.store.artifactsDir, run.info.artifact_uri, path);
+  }
+
+  searchLoggedModels(q: LoggedModelQuery): Promise<Page<LoggedModel>> {
+    return this.call(() => {
+      const source = this.mlflow3.loggedModels;
+      if (!source) return page<LoggedModel>([], undefined);
+      const r = source.searchLoggedModels({
+        experiment_ids: q.experimentIds,
+        filter: q.filter,
+        order_by: [{ field_name: 'creation_timestamp', ascending: false }],
+        max_results: q.maxResults,
+        page_token: q.pageToken,
+      });
+      return page(r.models, r.next_page_token);
+    });
+  }
+
+  getLoggedModel(modelId: string): Promise<LoggedModel> {
+    return this.call(() => {
+      const source = this.mlflow3.loggedModels;
+      if (!source) throw new ClientError('RESOURCE_DOES_NOT_EXIST', `Logged model with id=${modelId} not found`);
+      return source.getLoggedModel(modelId);
+    });
+  }
+
+  listLoggedModelArtifacts(model: LoggedModel, path?: string): Promise<FileInfo[]> {
+    return this.call(() => {
+      const dir = localArtifactFile(this.store.artifactsDir, model.info.artifact_uri, path ?? '');
+      return dir ? listLocalArtifacts(dir, (path ?? '').replace(/\/+$/, '')) : [];
+    });
+  }
+
+  readLoggedModelArtifact(model: LoggedModel, path: string): Promise<Uint8Array> {
+    return this.call(async () => {
+      const file = localArtifactFile(this.store.artifactsDir, model.info.artifact_uri, path);
+      if (!file) throw new ClientError('INVALID_PARAMETER_VALUE', `The artifacts of logged model ${model.info.model_id} are not stored on this machine.`);
+      return readFile(file);
+    });
+  }
+
+  searchTraces(q: TraceQuery): Promise<Page<TraceInfo>> {
+    return this.call(() => {
+      const source = this.mlflow3.traces;
+      if (!source) return page<TraceInfo>([], undefined);
+      const r = source.searchTraces({
+        locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: q.experimentId } }],
+        filter: q.filter,
+        order_by: ['timestamp_ms DESC'],
+        max_results: q.maxResults,
+        page_token: q.pageToken,
+      });
+      return page(r.traces, r.next_page_token);
+    });
+  }
+
+  getTrace(traceId: string): Promise<TraceDetail> {
+    return this.call(async () => {
+      const source = this.mlflow3.traces;
+      if (!source) throw new ClientError('RESOURCE_DOES_NOT_EXIST', `Trace with ID ${traceId} is not found.`);
+      const info = source.getTraceInfo(traceId);
+      const data = source.readTraceDataAsync ? await source.readTraceDataAsync(traceId) : source.readTraceData(traceId);
+      return { info, data: data && { spans: normaliseSpans(data.spans) } };
+    });
   }
 
   dispose(): void {

@@ -25,6 +25,8 @@ export interface ModelVersion {
   status_message?: string;
   tags?: KeyValue[];
   aliases?: string[];
+  /** MLflow 3: the logged model this version was registered from (its source is then `models:/<model_id>`). */
+  model_id?: string;
 }
 
 export interface RegisteredModel {

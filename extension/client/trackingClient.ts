@@ -1,7 +1,8 @@
 // The one interface every view and command talks to. Two implementations: InProcessClient (this window owns
 // the store) and RestClient (another window owns it, or a remote MLflow server). Nothing here imports vscode.
 import type {
-  Experiment, FileInfo, GetMetricSeriesResponse, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, ViewType,
+  Experiment, FileInfo, GetMetricSeriesResponse, LoggedModel, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, TraceData,
+  TraceInfo, ViewType,
 } from '../tracking/rest/types';
 import type { RunColumns } from '../tracking/store/runColumns';
 import type { ColumnarPoints, SeriesQuery, StepBounds } from '../tracking/store/seriesReads';
@@ -31,6 +32,28 @@ export interface ExperimentQuery {
   viewType: ViewType;
   maxResults: number;
   pageToken?: string;
+}
+
+/** MLflow 3 logged models of some experiments; `filter` in logged-models/search's grammar. */
+export interface LoggedModelQuery {
+  experimentIds: string[];
+  filter?: string;
+  maxResults: number;
+  pageToken?: string;
+}
+
+/** An experiment's traces, newest first. */
+export interface TraceQuery {
+  experimentId: string;
+  filter?: string;
+  maxResults: number;
+  pageToken?: string;
+}
+
+/** One trace: its info, and its spans when they could be read (undefined: the server keeps none we can reach). */
+export interface TraceDetail {
+  info: TraceInfo;
+  data?: TraceData;
 }
 
 export interface TrackingClient {
@@ -80,7 +103,26 @@ export interface TrackingClient {
   /** A file on this machine holding the artifact, when there is one (opened as a real file then). */
   localArtifactPath(run: Run, path: string): string | undefined;
 
+  // ---- MLflow 3 (issue 11). A server without these routes (MLflow 2.x) answers as if there were none:
+  // empty pages, never an error; a single lookup by id still fails with NOT_FOUND/ENDPOINT_NOT_FOUND.
+
+  /** Logged models, newest first. Those a run produced: filter `source_run_id = '<run id>'`. */
+  searchLoggedModels(query: LoggedModelQuery): Promise<Page<LoggedModel>>;
+  getLoggedModel(modelId: string): Promise<LoggedModel>;
+  /** Direct children of `path` under the model's artifact location, paths relative to it. */
+  listLoggedModelArtifacts(model: LoggedModel, path?: string): Promise<FileInfo[]>;
+  readLoggedModelArtifact(model: LoggedModel, path: string): Promise<Uint8Array>;
+  /** An experiment's traces, newest first, paged. */
+  searchTraces(query: TraceQuery): Promise<Page<TraceInfo>>;
+  /** One trace with its spans, read where MLflow's client reads them (tracking store or traces.json artifact). */
+  getTrace(traceId: string): Promise<TraceDetail>;
+
   dispose(): void;
+}
+
+/** logged-models/search's filter for the models a run produced. */
+export function runModelsFilter(runId: string): string {
+  return `source_run_id = ${quoteFilterValue(runId)}`;
 }
 
 export interface ModelVersionInput {

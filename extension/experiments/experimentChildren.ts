@@ -3,18 +3,23 @@
 // caches and renders it.
 import { toClientError } from '../client/clientError';
 import type { TrackingClient } from '../client/trackingClient';
-import { quoteFilterValue } from '../client/trackingClient';
-import type { Run, ViewType } from '../tracking/rest/types';
+import { page, quoteFilterValue, runModelsFilter } from '../client/trackingClient';
+import type { LoggedModel, Run, ViewType } from '../tracking/rest/types';
 import { fetchUpTo, type PageSizes } from '../views/paging';
 import {
   baseName, isSystemTag, loggedModelPaths, PARENT_RUN_TAG, runGroups, sortArtifacts, topLevelRuns,
 } from '../runs/runItems';
 import type { SessionLookup, SessionRef } from '../views/sessionRef';
+import { modelMetricRows, modelParts, modelRegistrations } from './mlflow3Items';
 import { nodeKey, type TrackingNode } from './trackingNodes';
 
 const DEFAULT_EXPERIMENT_ID = '0';
 /** Directories listed per level to find MLmodel folders; beyond that only log-model hints mark them. */
 const MODEL_PROBE_LIMIT = 25;
+/** traces/search answers at most 500 per request on MLflow 3; smaller pages keep each answer quick. */
+const TRACE_REQUEST = 100;
+
+type Node<K extends TrackingNode['kind']> = Extract<TrackingNode, { kind: K }>;
 
 export class ExperimentChildren {
   constructor(
@@ -41,6 +46,16 @@ export class ExperimentChildren {
           return await this.groupChildren(s.key, client, node);
         case 'artifact':
           return await this.artifacts(s.key, client, node.run, node.file.path);
+        case 'loggedModelGroup':
+          return await this.loggedModels(s.key, client, node);
+        case 'loggedModel':
+          return this.modelChildren(node);
+        case 'loggedModelPart':
+          return await this.modelPart(s.key, client, node);
+        case 'modelArtifact':
+          return await this.modelArtifacts(s.key, client, node.model, node.file.path, node.runId);
+        case 'traceGroup':
+          return await this.traces(s.key, client, node);
         default:
           return [];
       }
@@ -84,6 +99,17 @@ export class ExperimentChildren {
     const { top, childCounts } = topLevelRuns(items);
     const nodes: TrackingNode[] = top.map((run) => ({ kind: 'run', session, run, childCount: childCounts.get(run.info.run_id) }));
     if (hasMore) nodes.push({ kind: 'more', session, listKey, label: 'Load more runs…' });
+    // MLflow 3's groups, only when the experiment has some (a 2.x server or an older store has none).
+    // They are extras: a failure to list them never hides the runs.
+    const [models, traces] = await Promise.all([
+      client.searchLoggedModels({ experimentIds: [id], maxResults: 1 }).catch(() => page([], undefined)),
+      client.searchTraces({ experimentId: id, maxResults: 1 }).catch(() => page([], undefined)),
+    ]);
+    const groups: TrackingNode[] = [];
+    if (models.items.length) groups.push({ kind: 'loggedModelGroup', session, experimentId: id });
+    if (traces.items.length) groups.push({ kind: 'traceGroup', session, experimentId: id });
+    if (nodes.length === 0 && groups.length) return groups;
+    nodes.unshift(...groups);
     if (nodes.length === 0) {
       nodes.push({
         kind: 'message',
@@ -112,7 +138,72 @@ export class ExperimentChildren {
     const children: TrackingNode[] = items.filter((r) => r.info.run_id !== run.info.run_id).map((child) => ({ kind: 'run', session, run: child }));
     if (hasMore) children.push({ kind: 'more', session, listKey, label: 'Load more nested runs…' });
     for (const { group, count } of runGroups(run)) children.push({ kind: 'runGroup', session, run, group, count });
+    // The logged models this run produced (MLflow 3): their source_run_id names it.
+    const produced = (run.outputs?.model_outputs?.length ?? 0) > 0
+      || (await client.searchLoggedModels({ experimentIds: [run.info.experiment_id], filter: runModelsFilter(run.info.run_id), maxResults: 1 }).catch(() => page([], undefined))).items.length > 0;
+    if (produced) children.push({ kind: 'loggedModelGroup', session, experimentId: run.info.experiment_id, runId: run.info.run_id });
     return children;
+  }
+
+  private async loggedModels(session: string, client: TrackingClient, node: Node<'loggedModelGroup'>): Promise<TrackingNode[]> {
+    const listKey = nodeKey(node);
+    const { items, hasMore } = await fetchUpTo(this.pages.get(listKey), (maxResults, pageToken) =>
+      client.searchLoggedModels({
+        experimentIds: [node.experimentId],
+        filter: node.runId ? runModelsFilter(node.runId) : undefined,
+        maxResults,
+        pageToken,
+      }),
+    );
+    const nodes: TrackingNode[] = items.map((model) => ({ kind: 'loggedModel', session, model, runId: node.runId }));
+    if (hasMore) nodes.push({ kind: 'more', session, listKey, label: 'Load more logged models…' });
+    if (nodes.length === 0) nodes.push({ kind: 'message', session, parentKey: listKey, text: 'No logged models' });
+    return nodes;
+  }
+
+  private modelChildren(node: Node<'loggedModel'>): TrackingNode[] {
+    return modelParts(node.model).map(({ part, count }) => ({ kind: 'loggedModelPart', session: node.session, model: node.model, part, count, runId: node.runId }));
+  }
+
+  private async modelPart(session: string, client: TrackingClient, node: Node<'loggedModelPart'>): Promise<TrackingNode[]> {
+    const model = node.model;
+    const modelId = model.info.model_id;
+    switch (node.part) {
+      case 'params':
+        return [...(model.data?.params ?? [])]
+          .sort((a, b) => a.key.localeCompare(b.key))
+          .map((p) => ({ kind: 'param', session, runId: modelId, key: p.key, value: p.value }));
+      case 'metrics':
+        return modelMetricRows(model).map((metric) => ({ kind: 'modelMetric', session, modelId, metric }));
+      case 'tags':
+        return (model.info.tags ?? [])
+          .filter((t) => !t.key.startsWith('mlflow.'))
+          .sort((a, b) => a.key.localeCompare(b.key))
+          .map((t) => ({ kind: 'tag', session, runId: modelId, key: t.key, value: t.value }));
+      case 'versions':
+        return modelRegistrations(model).map((r) => ({ kind: 'modelVersionLink', session, modelId, name: r.name, version: r.version }));
+      case 'artifacts':
+        return this.modelArtifacts(session, client, model, '', node.runId);
+    }
+  }
+
+  private async modelArtifacts(session: string, client: TrackingClient, model: LoggedModel, path: string, runId: string | undefined): Promise<TrackingNode[]> {
+    const files = sortArtifacts(await client.listLoggedModelArtifacts(model, path));
+    if (files.length === 0) {
+      return [{ kind: 'message', session, parentKey: `${runId ?? ''}|${model.info.model_id}|${path}`, text: path ? 'Empty folder' : 'No artifacts' }];
+    }
+    return files.map((file) => ({ kind: 'modelArtifact', session, model, file, runId }));
+  }
+
+  private async traces(session: string, client: TrackingClient, node: Node<'traceGroup'>): Promise<TrackingNode[]> {
+    const listKey = nodeKey(node);
+    const { items, hasMore } = await fetchUpTo(this.pages.get(listKey), (maxResults, pageToken) =>
+      client.searchTraces({ experimentId: node.experimentId, maxResults: Math.min(maxResults, TRACE_REQUEST), pageToken }),
+    );
+    const nodes: TrackingNode[] = items.map((trace) => ({ kind: 'trace', session, trace }));
+    if (hasMore) nodes.push({ kind: 'more', session, listKey, label: 'Load more traces…' });
+    if (nodes.length === 0) nodes.push({ kind: 'message', session, parentKey: listKey, text: 'No traces' });
+    return nodes;
   }
 
   private async groupChildren(session: string, client: TrackingClient, node: Extract<TrackingNode, { kind: 'runGroup' }>): Promise<TrackingNode[]> {

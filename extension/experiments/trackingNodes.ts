@@ -1,8 +1,12 @@
 // The Experiments tree as plain data: node kinds, their stable keys, and what each row shows. Pure.
-import type { Experiment, FileInfo, MetricSummary, Run } from '../tracking/rest/types';
+import type { Experiment, FileInfo, LoggedModel, LoggedModelMetric, MetricSummary, Run, TraceInfo } from '../tracking/rest/types';
 import { relativeTime } from '../views/format';
 import { md, type ItemSpec } from '../views/treeItemSpec';
 import { artifactItem, metricItem, paramItem, runGroupItem, runItem, tagItem, type RunGroup } from '../runs/runItems';
+import {
+  loggedModelGroupItem, loggedModelItem, modelArtifactItem, modelMetricItem, modelPartItem, modelVersionLinkItem, traceGroupItem, traceItem,
+  type ModelPart,
+} from './mlflow3Items';
 
 export const NOTE_TAG = 'mlflow.note.content';
 
@@ -15,6 +19,15 @@ export type TrackingNode =
   | { kind: 'metric'; session: string; runId: string; summary: MetricSummary }
   | { kind: 'tag'; session: string; runId: string; key: string; value: string }
   | { kind: 'artifact'; session: string; run: Run; file: FileInfo; holdsModel: boolean }
+  // MLflow 3: logged models (of an experiment, or of the run that produced them) and an experiment's traces.
+  | { kind: 'loggedModelGroup'; session: string; experimentId: string; runId?: string }
+  | { kind: 'loggedModel'; session: string; model: LoggedModel; runId?: string }
+  | { kind: 'loggedModelPart'; session: string; model: LoggedModel; part: ModelPart; count: number; runId?: string }
+  | { kind: 'modelMetric'; session: string; modelId: string; metric: LoggedModelMetric }
+  | { kind: 'modelArtifact'; session: string; model: LoggedModel; file: FileInfo; runId?: string }
+  | { kind: 'modelVersionLink'; session: string; modelId: string; name: string; version: string }
+  | { kind: 'traceGroup'; session: string; experimentId: string }
+  | { kind: 'trace'; session: string; trace: TraceInfo }
   | { kind: 'more'; session: string; listKey: string; label: string }
   | { kind: 'message'; session: string; parentKey: string; text: string; detail?: string; icon?: string };
 
@@ -37,6 +50,23 @@ export function nodeKey(node: TrackingNode | undefined): string {
       return `t|${node.session}|${node.runId}|${node.key}`;
     case 'artifact':
       return `a|${node.session}|${node.run.info.run_id}|${node.file.path}`;
+    case 'loggedModelGroup':
+      return node.runId ? `lmg|${node.session}|r|${node.runId}` : `lmg|${node.session}|e|${node.experimentId}`;
+    case 'loggedModel':
+      // The same model shows under its experiment and under its run: distinct rows.
+      return `lm|${node.session}|${node.runId ?? ''}|${node.model.info.model_id}`;
+    case 'loggedModelPart':
+      return `lmp|${node.session}|${node.runId ?? ''}|${node.model.info.model_id}|${node.part}`;
+    case 'modelMetric':
+      return `lmm|${node.session}|${node.modelId}|${node.metric.key}|${node.metric.dataset_name ?? ''}|${node.metric.dataset_digest ?? ''}`;
+    case 'modelArtifact':
+      return `lma|${node.session}|${node.runId ?? ''}|${node.model.info.model_id}|${node.file.path}`;
+    case 'modelVersionLink':
+      return `lmv|${node.session}|${node.modelId}|${node.name}|${node.version}`;
+    case 'traceGroup':
+      return `tg|${node.session}|${node.experimentId}`;
+    case 'trace':
+      return `tr|${node.session}|${node.trace.trace_id}`;
     case 'more':
       return `more|${node.listKey}`;
     case 'message':
@@ -93,6 +123,22 @@ export function itemFor(node: TrackingNode, now: number): ItemSpec {
       return tagItem(nodeKey(node), node.key, node.value);
     case 'artifact':
       return artifactItem(nodeKey(node), node.file, node.holdsModel);
+    case 'loggedModelGroup':
+      return loggedModelGroupItem(nodeKey(node), node.runId !== undefined);
+    case 'loggedModel':
+      return loggedModelItem(nodeKey(node), node.model, now);
+    case 'loggedModelPart':
+      return modelPartItem(nodeKey(node), node.part, node.count);
+    case 'modelMetric':
+      return modelMetricItem(nodeKey(node), node.metric, now);
+    case 'modelArtifact':
+      return modelArtifactItem(nodeKey(node), node.file);
+    case 'modelVersionLink':
+      return modelVersionLinkItem(nodeKey(node), node.name, node.version);
+    case 'traceGroup':
+      return traceGroupItem(nodeKey(node));
+    case 'trace':
+      return traceItem(nodeKey(node), node.trace, now);
     case 'more':
       return {
         id: nodeKey(node),

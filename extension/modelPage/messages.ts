@@ -27,12 +27,14 @@ export type ModelPageRequest =
   | { type: 'saveModelDescription'; text: string }
   | { type: 'saveVersionDescription'; version: string; text: string }
   | { type: 'signature'; version: string }
-  | { type: 'openRun'; id: string };
+  | { type: 'openRun'; id: string }
+  /** The logged model (MLflow 3) a version came from. */
+  | { type: 'openLoggedModel'; id: string };
 
 export const MAX_DESCRIPTION = 100_000;
 
 export function parseModelPageRequest(m: unknown): ModelPageRequest | undefined {
-  const type = messageType(m, ['ready', 'refresh', 'saveModelDescription', 'saveVersionDescription', 'signature', 'openRun'] as const);
+  const type = messageType(m, ['ready', 'refresh', 'saveModelDescription', 'saveVersionDescription', 'signature', 'openRun', 'openLoggedModel'] as const);
   if (!type || !isRecord(m)) return undefined;
   switch (type) {
     case 'saveModelDescription':
@@ -42,7 +44,8 @@ export function parseModelPageRequest(m: unknown): ModelPageRequest | undefined 
     case 'signature':
       return isString(m.version, 20) && /^\d+$/.test(m.version) ? { type, version: m.version } : undefined;
     case 'openRun':
-      return isString(m.id, 200) ? { type, id: m.id } : undefined;
+    case 'openLoggedModel':
+      return isString(m.id, 200) && m.id !== '' ? { type, id: m.id } : undefined;
     default:
       return { type };
   }

@@ -16,6 +16,16 @@ export interface VersionRow {
   source?: string;
   runId?: string;
   tags: Array<{ key: string; value: string }>;
+  /** MLflow 3: the logged model this version came from, with its name and status once the host looked it up. */
+  modelId?: string;
+  loggedModel?: { name: string; status: string };
+}
+
+/** The logged model a version was registered from: its `model_id`, or a source `models:/m-…` naming one. */
+export function loggedModelIdOf(v: Pick<ModelVersion, 'model_id' | 'source'>): string | undefined {
+  if (v.model_id) return v.model_id;
+  const m = /^models:\/+(m-[A-Za-z0-9]+)\/*$/.exec(v.source ?? '');
+  return m?.[1];
 }
 
 export function versionRows(model: RegisteredModel, versions: readonly ModelVersion[]): VersionRow[] {
@@ -36,6 +46,7 @@ export function versionRows(model: RegisteredModel, versions: readonly ModelVers
       source: v.source,
       runId: v.run_id || undefined,
       tags: [...(v.tags ?? [])].sort((a, b) => (a.key < b.key ? -1 : 1)),
+      modelId: loggedModelIdOf(v),
     }));
 }
 

@@ -10,7 +10,8 @@ import type { Openers } from '../panels/openers';
 import { OpenPanels } from '../panels/openPanels';
 import { summariseMlmodel } from '../runPage/mlmodelSummary';
 import { parseModelPageRequest, type ModelPageRequest, type ModelPageUpdate } from './messages';
-import { auditLines, mlmodelPathInRun, versionRows } from './modelPageModel';
+import { modelStatusLabel } from '../experiments/mlflow3Items';
+import { auditLines, loggedModelIdOf, mlmodelPathInRun, versionRows, type VersionRow } from './modelPageModel';
 
 const MAX_VERSIONS = 1000;
 
@@ -63,7 +64,7 @@ export class ModelPagePanel {
           updated: model.last_updated_timestamp,
           tags: [...(model.tags ?? [])].sort((a, b) => (a.key < b.key ? -1 : 1)),
           aliases: (model.aliases ?? []).map((a) => ({ alias: a.alias, version: String(a.version) })),
-          versions: versionRows(model, versions),
+          versions: await this.withLoggedModels(versionRows(model, versions)),
         },
       });
     } catch (err) {
@@ -78,9 +79,38 @@ export class ModelPagePanel {
     }
   }
 
+  /** Names and statuses of the logged models versions came from (MLflow 3); one lookup per model. */
+  private async withLoggedModels(rows: VersionRow[]): Promise<VersionRow[]> {
+    const client = this.session.client();
+    const ids = [...new Set(rows.map((r) => r.modelId).filter((x): x is string => !!x))].slice(0, 100);
+    const found = new Map<string, { name: string; status: string }>();
+    await Promise.all(
+      ids.map(async (id) => {
+        try {
+          const m = await client.getLoggedModel(id);
+          found.set(id, { name: m.info.name, status: modelStatusLabel(m.info.status) });
+        } catch {
+          /* deleted, or a server without logged models: the row keeps the bare id */
+        }
+      }),
+    );
+    return rows.map((r) => (r.modelId && found.has(r.modelId) ? { ...r, loggedModel: found.get(r.modelId) } : r));
+  }
+
   private async signature(version: string): Promise<void> {
     const client = this.session.client();
     const v = this.versions.find((x) => String(x.version) === version);
+    const modelId = v && loggedModelIdOf(v);
+    if (modelId) {
+      // Registered from a logged model: its MLmodel is in the model's own artifacts.
+      try {
+        const bytes = await client.readLoggedModelArtifact(await client.getLoggedModel(modelId), 'MLmodel');
+        this.host.post({ type: 'signature', version, summary: summariseMlmodel(new TextDecoder().decode(bytes)) });
+      } catch (err) {
+        this.host.post({ type: 'signature', version, error: describeError(err) });
+      }
+      return;
+    }
     try {
       if (!v?.run_id) throw new Error('This version has no source run, so its MLmodel cannot be read here.');
       const run = await client.getRun(v.run_id);
@@ -119,6 +149,9 @@ export class ModelPagePanel {
       }
       case 'openRun':
         this.openers.runPage(this.session, m.id);
+        return;
+      case 'openLoggedModel':
+        await vscode.commands.executeCommand('mlflowWorkbench.openLoggedModel', { session: this.session.key, modelId: m.id });
         return;
     }
   }

@@ -1,4 +1,4 @@
-// How one panel opens another (the table opens charts, compare and run pages; the model page opens runs)
+// How one panel opens another (the table opens charts, compare and run pages; the model page opens runs; the tree opens traces)
 // without the panels importing each other: registerPanels passes these in.
 import type { SessionRef } from './panelContext';
 
@@ -8,4 +8,5 @@ export interface Openers {
   compare(session: SessionRef, runIds: string[]): void;
   runPage(session: SessionRef, runId: string): void;
   modelPage(session: SessionRef, name: string): void;
+  traceView(session: SessionRef, traceId: string): void;
 }

@@ -39,6 +39,7 @@ export function restorableOpeners(open: Openers): Openers {
     compare: (s, ids) => tagged('compare', s, ids, () => open.compare(s, ids)),
     runPage: (s, id) => tagged('runPage', s, [id], () => open.runPage(s, id)),
     modelPage: (s, name) => tagged('modelPage', s, [name], () => open.modelPage(s, name)),
+    traceView: (s, id) => tagged('traceView', s, [id], () => open.traceView(s, id)),
   };
 }
 
@@ -75,6 +76,8 @@ function call(openers: Openers, id: PanelIdentity, s: SessionRef): void {
       return openers.runPage(s, first);
     case 'modelPage':
       return openers.modelPage(s, first);
+    case 'traceView':
+      return openers.traceView(s, first);
   }
 }
 

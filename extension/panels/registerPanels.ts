@@ -8,6 +8,7 @@ import { ComparePanel } from '../compare/comparePanel';
 import { ModelPagePanel } from '../modelPage/modelPagePanel';
 import { RunPagePanel } from '../runPage/runPagePanel';
 import { RunsTablePanel } from '../runsTable/runsTablePanel';
+import { TraceViewPanel } from '../traceView/traceViewPanel';
 import { describeError, sessionRef, type PanelDeps, type SessionRef } from './panelContext';
 import type { Openers } from './openers';
 import { registerPanelSerializers, restorableOpeners } from './panelRestore';
@@ -22,7 +23,10 @@ interface Loose {
   run?: { info?: { run_id?: unknown } };
   runId?: unknown;
   runIds?: unknown;
-  model?: { name?: unknown };
+  model?: { name?: unknown; info?: { model_id?: unknown } };
+  modelId?: unknown;
+  trace?: { trace_id?: unknown };
+  traceId?: unknown;
   version?: { name?: unknown; run_id?: unknown };
   name?: unknown;
 }
@@ -52,6 +56,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     compare: (s, runIds) => ComparePanel.show(context, deps, openers, s, runIds),
     runPage: (s, runId) => RunPagePanel.show(context, deps, openers, s, runId),
     modelPage: (s, name) => ModelPagePanel.show(context, deps, openers, s, name),
+    traceView: (s, traceId) => TraceViewPanel.show(context, deps, openers, s, traceId),
   });
 
   /** The session a command acts on: the node's, the only one, or the user's pick. */
@@ -153,6 +158,55 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
           name = (await vscode.window.showQuickPick(page.items.map((m) => m.name), { placeHolder: 'Registered model' })) ?? undefined;
         }
         if (name) openers.modelPage(s, name);
+      }),
+    ),
+    reg(
+      'mlflowWorkbench.openTrace',
+      guard('Opening the trace', async (arg?: unknown) => {
+        const a = arg as Loose | undefined;
+        const s = await session(str(a?.session));
+        if (!s) return;
+        let id = str(a?.trace?.trace_id) ?? str(a?.traceId);
+        if (!id) {
+          const experimentId = await pickExperiment(s.client());
+          if (!experimentId) return;
+          const page = await s.client().searchTraces({ experimentId, maxResults: 200 });
+          const pick = await vscode.window.showQuickPick(
+            page.items.map((t) => ({ label: t.tags?.['mlflow.traceName'] || t.trace_id, description: `${t.state} · ${t.request_time}`, detail: t.trace_id, id: t.trace_id })),
+            { placeHolder: page.items.length ? 'Trace' : 'This experiment has no traces' },
+          );
+          id = pick?.id;
+        }
+        if (id) openers.traceView(s, id);
+      }),
+    ),
+    reg(
+      'mlflowWorkbench.openLoggedModel',
+      guard('Opening the logged model', async (arg?: unknown) => {
+        const a = arg as Loose | undefined;
+        const s = await session(str(a?.session));
+        if (!s) return;
+        let id = str(a?.model?.info?.model_id) ?? str(a?.modelId);
+        if (!id) {
+          const experimentId = await pickExperiment(s.client());
+          if (!experimentId) return;
+          const page = await s.client().searchLoggedModels({ experimentIds: [experimentId], maxResults: 200 });
+          const pick = await vscode.window.showQuickPick(
+            page.items.map((m) => ({ label: m.info.name, description: m.info.status.replace(/^LOGGED_MODEL_/, '').toLowerCase(), detail: m.info.model_id, id: m.info.model_id })),
+            { placeHolder: page.items.length ? 'Logged model' : 'This experiment has no logged models' },
+          );
+          id = pick?.id;
+        }
+        if (!id) return;
+        // A logged model is shown where it was produced: its run's page lists it with params, metrics,
+        // artifacts and registered versions. One logged without a run opens as its JSON.
+        const model = await s.client().getLoggedModel(id);
+        if (model.info.source_run_id) {
+          openers.runPage(s, model.info.source_run_id);
+          return;
+        }
+        const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(model, null, 2) });
+        await vscode.window.showTextDocument(doc, { preview: true });
       }),
     ),
   ];

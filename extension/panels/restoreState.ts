@@ -3,14 +3,14 @@
 // webview's channel keeps it beside the panel's own state, which VS Code hands to our serializer on reload.
 // Pure: shared by the host, the webviews and the tests.
 
-export const PANEL_KINDS = ['runsTable', 'charts', 'compare', 'runPage', 'modelPage'] as const;
+export const PANEL_KINDS = ['runsTable', 'charts', 'compare', 'runPage', 'modelPage', 'traceView'] as const;
 export type PanelKind = (typeof PANEL_KINDS)[number];
 
 export interface PanelIdentity {
   kind: PanelKind;
   /** The session's key (the workspace folder's URI). */
   session: string;
-  /** [experiment id] | run ids | [run id] | [model name]. */
+  /** [experiment id] | run ids | [run id] | [model name] | [trace id]. */
   subject: string[];
 }
 

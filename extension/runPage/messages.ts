@@ -14,6 +14,22 @@ export interface RunPageMetric {
   count?: number;
 }
 
+/** A logged model (MLflow 3) the run produced, as the run page lists it. */
+export interface RunPageLoggedModel {
+  id: string;
+  name: string;
+  /** ready, pending, upload failed, unknown. */
+  status: string;
+  created: number;
+  params: KeyValue[];
+  metrics: Array<{ key: string; value: number | string; step: number; dataset?: string }>;
+  /** The registered versions it became. */
+  versions: Array<{ name: string; version: string }>;
+  /** Top-level files of its artifacts (undefined: not listed). */
+  artifacts?: FileInfo[];
+  artifactsError?: string;
+}
+
 export interface RunPageData {
   id: string;
   name: string;
@@ -37,6 +53,7 @@ export interface RunPageData {
   systemTags: KeyValue[];
   note: string;
   datasets: Array<{ name: string; digest: string; context?: string; source: string }>;
+  loggedModels: RunPageLoggedModel[];
 }
 
 export interface RunPageViewState {
@@ -63,9 +80,15 @@ export type RunPageRequest =
   | { type: 'openLink'; url: string }
   | { type: 'openRun'; id: string }
   | { type: 'openCharts' }
-  | { type: 'openExperiment' };
+  | { type: 'openExperiment' }
+  /** A registered version a logged model became: opens its model page. */
+  | { type: 'openModelVersion'; name: string }
+  | { type: 'openModelArtifact'; modelId: string; path: string };
 
-const TYPES = ['ready', 'sparklines', 'listArtifacts', 'preview', 'openArtifact', 'saveNote', 'openLink', 'openRun', 'openCharts', 'openExperiment'] as const;
+const TYPES = [
+  'ready', 'sparklines', 'listArtifacts', 'preview', 'openArtifact', 'saveNote', 'openLink', 'openRun', 'openCharts', 'openExperiment', 'openModelVersion',
+  'openModelArtifact',
+] as const;
 
 /** MLflow's limit for a tag value (the note is the tag mlflow.note.content). */
 export const MAX_NOTE = 8000;
@@ -86,6 +109,10 @@ export function parseRunPageRequest(m: unknown): RunPageRequest | undefined {
       return isString(m.url, 8192) ? { type, url: m.url } : undefined;
     case 'openRun':
       return isString(m.id, 200) ? { type, id: m.id } : undefined;
+    case 'openModelVersion':
+      return isString(m.name, 1000) && m.name !== '' ? { type, name: m.name } : undefined;
+    case 'openModelArtifact':
+      return isString(m.modelId, 200) && m.modelId !== '' && isString(m.path, 4096) && m.path !== '' ? { type, modelId: m.modelId, path: m.path } : undefined;
     default:
       return { type };
   }

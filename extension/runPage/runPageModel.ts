@@ -1,14 +1,34 @@
 // The run page's data from a run and its metric summaries: the facts MLflow keeps in system tags pulled out
 // (source, commit, user, parent, note), user tags apart from system ones. Pure.
-import type { MetricSummary, Run } from '../tracking/rest/types';
-import type { RunPageData, RunPageMetric } from './messages';
+import type { LoggedModel, MetricSummary, Run } from '../tracking/rest/types';
+import { modelMetricRows, modelRegistrations, modelStatusLabel } from '../experiments/mlflow3Items';
+import type { RunPageData, RunPageLoggedModel, RunPageMetric } from './messages';
 
 export const NOTE_TAG = 'mlflow.note.content';
 const SYSTEM = /^(mlflow\.|_mlflow_)/;
 
 const finiteOrText = (v: number): number | string => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
 
-export function runPageData(run: Run, summaries: readonly MetricSummary[] | undefined, experimentName?: string): RunPageData {
+/** A logged model as the run page's "Logged models" section shows it (artifacts filled in by the host). */
+export function runPageLoggedModel(model: LoggedModel): RunPageLoggedModel {
+  const i = model.info;
+  return {
+    id: i.model_id,
+    name: i.name,
+    status: modelStatusLabel(i.status),
+    created: i.creation_timestamp_ms,
+    params: [...(model.data?.params ?? [])].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    metrics: modelMetricRows(model).map((m) => ({ key: m.key, value: finiteOrText(Number(m.value)), step: m.step, ...(m.dataset_name ? { dataset: m.dataset_name } : {}) })),
+    versions: modelRegistrations(model),
+  };
+}
+
+export function runPageData(
+  run: Run,
+  summaries: readonly MetricSummary[] | undefined,
+  experimentName?: string,
+  loggedModels: readonly RunPageLoggedModel[] = [],
+): RunPageData {
   const tag = (k: string): string | undefined => run.data.tags?.find((t) => t.key === k)?.value;
   const byKey = new Map((summaries ?? []).map((s) => [s.key, s]));
   const metrics: RunPageMetric[] = (run.data.metrics ?? []).map((m) => {
@@ -48,5 +68,6 @@ export function runPageData(run: Run, summaries: readonly MetricSummary[] | unde
       source: d.dataset.source,
       context: d.tags?.find((t) => t.key === 'mlflow.data.context')?.value,
     })),
+    loggedModels: [...loggedModels],
   };
 }

@@ -2,7 +2,8 @@
 // and an artifact browser with previews. Follows the run while it is running.
 import * as vscode from 'vscode';
 import type { Run } from '../tracking/rest/types';
-import { openArtifact } from '../runs/artifactDocuments';
+import { runModelsFilter, type TrackingClient } from '../client/trackingClient';
+import { loggedModelArtifactUri, openArtifact } from '../runs/artifactDocuments';
 import { seriesCacheFor } from '../charts/seriesCache';
 import { PanelHost } from '../panels/panelHost';
 import { describeError, type PanelDeps, type SessionRef } from '../panels/panelContext';
@@ -11,7 +12,11 @@ import { OpenPanels } from '../panels/openPanels';
 import { buildPreview, previewKind, readLimit } from './artifactPreview';
 import { safeHref } from './markdown';
 import { MAX_NOTE, parseRunPageRequest, type RunPageRequest, type RunPageUpdate } from './messages';
-import { NOTE_TAG, runPageData } from './runPageModel';
+import type { RunPageLoggedModel } from './messages';
+import { NOTE_TAG, runPageData, runPageLoggedModel } from './runPageModel';
+
+/** Logged models listed with their artifacts; a run producing more is rare (each listing is a request). */
+const MAX_MODELS = 50;
 
 const LIVE_MS = 3000;
 
@@ -51,19 +56,40 @@ export class RunPagePanel {
     const client = this.session.client();
     try {
       const run = await client.getRun(this.runId);
-      const [summaries, experiment] = await Promise.all([
+      const [summaries, experiment, models] = await Promise.all([
         client.metricSummaries(run).catch(() => undefined),
         client.getExperiment(run.info.experiment_id).catch(() => undefined),
+        this.loggedModels(client, run),
       ]);
       this.run = run;
       this.host.title = `Run: ${run.info.run_name || run.info.run_id}`;
-      const data = runPageData(run, summaries, experiment?.name);
+      const data = runPageData(run, summaries, experiment?.name, models);
       const json = JSON.stringify(data);
       if (!always && json === this.lastJson) return;
       this.lastJson = json;
       this.host.post({ type: 'run', run: data, now: Date.now() });
     } catch (err) {
       this.host.post({ type: 'run', error: describeError(err), now: Date.now() });
+    }
+  }
+
+  /** The logged models this run produced (MLflow 3), each with its top-level artifacts; none on a 2.x server. */
+  private async loggedModels(client: TrackingClient, run: Run): Promise<RunPageLoggedModel[]> {
+    try {
+      const page = await client.searchLoggedModels({ experimentIds: [run.info.experiment_id], filter: runModelsFilter(run.info.run_id), maxResults: MAX_MODELS });
+      return await Promise.all(
+        page.items.map(async (model) => {
+          const row = runPageLoggedModel(model);
+          try {
+            row.artifacts = await client.listLoggedModelArtifacts(model);
+          } catch (err) {
+            row.artifactsError = describeError(err);
+          }
+          return row;
+        }),
+      );
+    } catch {
+      return []; // the section is an extra: a failing search leaves the rest of the page as it is
     }
   }
 
@@ -141,6 +167,12 @@ export class RunPagePanel {
         return;
       case 'openExperiment':
         if (this.run) this.openers.runsTable(this.session, this.run.info.experiment_id);
+        return;
+      case 'openModelVersion':
+        this.openers.modelPage(this.session, m.name);
+        return;
+      case 'openModelArtifact':
+        await vscode.commands.executeCommand('vscode.open', loggedModelArtifactUri(this.session.key, m.modelId, m.path), { preview: true });
         return;
     }
   }

@@ -13,6 +13,10 @@ export function artifactUri(sessionKey: string, runId: string, path: string): vs
   return vscode.Uri.from({ scheme: ARTIFACT_SCHEME, path: `/${runId}/${path}`, query: sessionKey });
 }
 
+export function loggedModelArtifactUri(sessionKey: string, modelId: string, path: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: ARTIFACT_SCHEME, path: `/models/${modelId}/${path}`, query: sessionKey });
+}
+
 export async function openArtifact(sessionKey: string, client: TrackingClient, run: Run, path: string): Promise<void> {
   const local = client.localArtifactPath(run, path);
   const uri = local ? vscode.Uri.file(local) : artifactUri(sessionKey, run.info.run_id, path);
@@ -31,10 +35,13 @@ export class ArtifactFileSystem implements vscode.FileSystemProvider {
     // stat and readFile come in pairs: one download serves both.
     if (hit && Date.now() - hit.at < 10_000) return hit.bytes;
     const client = this.sessions.get(uri.query)?.session.client;
+    const model = /^\/models\/([^/]+)\/(.+)$/.exec(uri.path);
     const match = /^\/([^/]+)\/(.+)$/.exec(uri.path);
     if (!client || !match) throw vscode.FileSystemError.FileNotFound(uri);
     try {
-      const bytes = await client.readArtifact(match[1], match[2]);
+      const bytes = model
+        ? await client.readLoggedModelArtifact(await client.getLoggedModel(model[1]), model[2])
+        : await client.readArtifact(match[1], match[2]);
       this.recent.set(uri.toString(), { at: Date.now(), bytes });
       return bytes;
     } catch {

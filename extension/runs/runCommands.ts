@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { TrackingClient } from '../client/trackingClient';
 import { mutate, nonEmpty, targetNode, type Workbench } from '../views/workbench';
-import { openArtifact } from './artifactDocuments';
+import { loggedModelArtifactUri, openArtifact } from './artifactDocuments';
 import { RUN_NOTE_TAG, runTag } from './runItems';
 
 import { selectedRuns, type RunNode } from './runSelection';
@@ -105,6 +105,11 @@ export function registerRunCommands(wb: Workbench): vscode.Disposable[] {
       const client = node && wb.sessions.get(node.session)?.session.client;
       if (!node || !client || node.file.is_dir) return;
       await openArtifact(node.session, client, node.run, node.file.path);
+    }),
+    reg('mlflowWorkbench.openLoggedModelArtifact', async (arg?: unknown) => {
+      const node = targetNode(arg, wb.experimentsView, ['modelArtifact'] as const);
+      if (!node || node.file.is_dir) return;
+      await vscode.commands.executeCommand('vscode.open', loggedModelArtifactUri(node.session, node.model.info.model_id, node.file.path), { preview: true });
     }),
   ];
 }

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { InProcessClient } from '../client/inProcessClient';
+import { LoggedModelStore } from '../loggedModels/loggedModelStore';
+import { TraceStore } from '../traces/traceStore';
 import { InProcessRegistryClient } from '../client/inProcessRegistry';
 import { RestClient } from '../client/restClient';
 import type { TrackingClient } from '../client/trackingClient';
@@ -128,7 +130,10 @@ export class WorkspaceSession {
       this.owned = { store, server };
       this.stopMonitor();
       this.activeClient?.dispose();
-      this.activeClient = new InProcessClient(store, new InProcessRegistryClient(new RegistryStore(store)));
+      this.activeClient = new InProcessClient(store, new InProcessRegistryClient(new RegistryStore(store)), {
+        loggedModels: new LoggedModelStore(store),
+        traces: new TraceStore(store),
+      });
       this.setState({ mode: 'owner', uri: server.url, token });
       log.info(`Tracking server for ${storeDir} listening on ${server.url}`);
       return undefined;

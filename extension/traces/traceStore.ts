@@ -246,7 +246,8 @@ export class TraceStore {
   /**
    * DeleteTraces: by ids, or the oldest first up to `max_traces` among those at or before
    * `max_timestamp_millis`, within one experiment. Answers how many went. The deleted traces' artifact folders
-   * (spans) are removed afterwards, off the event loop; MLflow leaves them behind.
+   * (spans) are removed before the answer (asynchronously, so other requests go on meanwhile): a caller that
+   * sees the answer never finds them. MLflow leaves them behind.
    */
   async deleteTraces(req: DeleteTracesRequest): Promise<number> {
     const { max_timestamp_millis: maxTs, max_traces: maxTraces, request_ids: ids } = req;
@@ -272,7 +273,7 @@ export class TraceStore {
     if (victims.length === 0) return 0;
     const folders = victims.map((v) => this.defaultArtifactFolder(v.trace_id)).filter((f): f is string => f !== undefined);
     await this.commit({ t: 'trace.delete', ids: victims.map((v) => v.trace_id) });
-    for (const folder of folders) void rm(folder, { recursive: true, force: true }).catch(() => undefined);
+    await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }).catch(() => undefined)));
     return victims.length;
   }
 

@@ -40,8 +40,20 @@ const labels = (nodes: TrackingNode[]): string[] =>
         return `metric:${n.summary.key}=${n.summary.value}[${n.summary.min},${n.summary.max}]`;
       case 'artifact':
         return `artifact:${n.file.path}${n.file.is_dir ? '/' : ''}${n.holdsModel ? '(model)' : ''}`;
+      case 'loggedModel':
+        return `model:${n.model.info.name}`;
+      case 'loggedModelPart':
+        return `part:${n.part}:${n.count}`;
+      case 'modelMetric':
+        return `modelMetric:${n.metric.key}=${n.metric.value}`;
+      case 'modelArtifact':
+        return `modelArtifact:${n.file.path}${n.file.is_dir ? '/' : ''}`;
+      case 'modelVersionLink':
+        return `version:${n.name}/${n.version}`;
+      case 'trace':
+        return `trace:${n.trace.trace_id}`;
       default:
-        return `${n.kind}:${'text' in n ? n.text : 'label' in n ? n.label : n.name}`;
+        return `${n.kind}:${'text' in n ? n.text : 'label' in n ? n.label : 'name' in n ? n.name : ''}`;
     }
   });
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { auditLines, mlmodelPathInRun, versionRows } from '../../extension/modelPage/modelPageModel';
+import { auditLines, loggedModelIdOf, mlmodelPathInRun, versionRows } from '../../extension/modelPage/modelPageModel';
 
 describe('registered model page', () => {
   it('lists versions newest first with aliases from either place', () => {
@@ -38,5 +38,18 @@ describe('registered model page', () => {
     assert.deepEqual(lines[1].changes, [['stage', 'None', 'Production']]);
     assert.equal(lines[1].version, '1');
     assert.equal(lines[0].what, 'somethingNew');
+  });
+});
+
+describe('versions registered from a logged model (MLflow 3)', () => {
+  it('name their logged model by model_id or by a models:/m-… source', () => {
+    assert.equal(loggedModelIdOf({ source: 'models:/m-dfe7c80c197e4b9897a37e59d77d5ff8' }), 'm-dfe7c80c197e4b9897a37e59d77d5ff8');
+    assert.equal(loggedModelIdOf({ source: 'models:/m-abc/' }), 'm-abc');
+    assert.equal(loggedModelIdOf({ model_id: 'm-x', source: 's3://b/p' }), 'm-x');
+    assert.equal(loggedModelIdOf({ source: 'models:/m3/1' }), undefined);
+    assert.equal(loggedModelIdOf({ source: 'runs:/r/model' }), undefined);
+    assert.equal(loggedModelIdOf({}), undefined);
+    const rows = versionRows({ name: 'm3' }, [{ name: 'm3', version: '1', source: 'models:/m-abc' }, { name: 'm3', version: '2', source: 'runs:/r/model', run_id: 'r' }]);
+    assert.deepEqual(rows.map((r) => [r.version, r.modelId]), [['2', undefined], ['1', 'm-abc']]);
   });
 });

@@ -83,6 +83,18 @@ function versionCard(v: VersionRow): HTMLElement {
       { class: 'grid2' },
       v.runId ? el('div', { class: 'k' }, 'Source run') : null,
       v.runId ? el('div', { class: 'v' }, el('button', { class: 'link', on: { click: () => vs.post({ type: 'openRun', id: v.runId! }) } }, v.runId)) : null,
+      v.modelId ? el('div', { class: 'k' }, 'Logged model') : null,
+      v.modelId
+        ? el(
+            'div',
+            { class: 'v' },
+            el(
+              'button',
+              { class: 'link logged-model-link', attrs: { 'data-model': v.modelId }, on: { click: () => vs.post({ type: 'openLoggedModel', id: v.modelId! }) } },
+              v.loggedModel ? `${v.loggedModel.name} (${v.loggedModel.status})` : v.modelId,
+            ),
+          )
+        : null,
       v.source ? el('div', { class: 'k' }, 'Source') : null,
       v.source ? el('div', { class: 'v mono' }, v.source) : null,
       v.user ? el('div', { class: 'k' }, 'User') : null,

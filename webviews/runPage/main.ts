@@ -10,7 +10,9 @@ import { drawSparkline } from '../components/sparkline.js';
 import { renderBlocks } from './markdownDom.js';
 import { mlmodelView } from '../components/mlmodelView.js';
 import { parseMarkdown } from '../../extension/runPage/markdown.js';
-import { sanitiseRunPageState, type RunPageData, type RunPageRequest, type RunPageUpdate, type RunPageViewState } from '../../extension/runPage/messages.js';
+import {
+  sanitiseRunPageState, type RunPageData, type RunPageLoggedModel, type RunPageRequest, type RunPageUpdate, type RunPageViewState,
+} from '../../extension/runPage/messages.js';
 import type { Preview } from '../../extension/runPage/artifactPreview.js';
 import type { FileInfo } from '../../extension/tracking/rest/types.js';
 import { duration, fileSize, metricValue } from '../../extension/views/format.js';
@@ -129,6 +131,60 @@ function metricsTable(r: RunPageData): HTMLElement {
   const table = el('table', { class: 'kv', id: 'metrics' }, el('thead', {}, head), el('tbody', {}, ...rows));
   requestAnimationFrame(() => vs.post({ type: 'sparklines', keys: r.metrics.slice(0, 200).map((m) => m.key), buckets: 40 }));
   return table;
+}
+
+// ---- logged models (MLflow 3) ------------------------------------------------------------------------------
+
+function loggedModelCard(m: RunPageLoggedModel): HTMLElement {
+  const show = (v: number | string): string => (typeof v === 'string' ? v : metricValue(v));
+  const files = m.artifacts ?? [];
+  return el(
+    'div',
+    { class: 'card logged-model', attrs: { 'data-model': m.id } },
+    el(
+      'div',
+      { class: 'toolbar' },
+      el('strong', { class: 'model-name' }, m.name),
+      el('span', { class: 'muted model-status' }, m.status),
+      el('span', { class: 'muted' }, formatTime(m.created)),
+      el('code', { class: 'muted' }, m.id),
+    ),
+    m.versions.length
+      ? el(
+          'div',
+          { class: 'model-versions' },
+          'Registered as ',
+          ...m.versions.flatMap((v, i) => [
+            i ? ', ' : '',
+            el('button', { class: 'link', attrs: { 'data-version': `${v.name}/${v.version}` }, on: { click: () => vs.post({ type: 'openModelVersion', name: v.name }) } }, `${v.name} v${v.version}`),
+          ]),
+        )
+      : null,
+    m.params.length ? el('h3', {}, 'Parameters') : null,
+    m.params.length ? kvTable(m.params, `model-params-${m.id}`, '') : null,
+    m.metrics.length ? el('h3', {}, 'Metrics') : null,
+    m.metrics.length
+      ? el(
+          'table',
+          { class: 'kv' },
+          el('tbody', {}, ...m.metrics.map((x) => el('tr', {}, el('th', { attrs: { scope: 'row' } }, x.key), el('td', { class: 'num' }, show(x.value)), el('td', { class: 'muted' }, x.dataset ?? ''), el('td', { class: 'num muted' }, `step ${x.step}`)))),
+        )
+      : null,
+    el('h3', {}, 'Artifacts'),
+    m.artifactsError ? el('div', { class: 'error' }, m.artifactsError) : null,
+    !m.artifactsError && files.length === 0 ? el('div', { class: 'muted' }, 'No artifacts.') : null,
+    files.length
+      ? el(
+          'div',
+          { class: 'model-artifacts' },
+          ...files.map((f) =>
+            f.is_dir
+              ? el('div', { class: 'muted' }, `${f.path}/`)
+              : el('button', { class: 'link', attrs: { 'data-path': f.path }, on: { click: () => vs.post({ type: 'openModelArtifact', modelId: m.id, path: f.path }) } }, f.path, el('span', { class: 'muted size' }, f.file_size === undefined ? '' : ` ${fileSize(f.file_size)}`)),
+          ),
+        )
+      : null,
+  );
 }
 
 // ---- artifacts ----------------------------------------------------------------------------------------------
@@ -293,6 +349,8 @@ function render(): void {
     r.datasets.length
       ? el('table', { class: 'kv' }, el('tbody', {}, ...r.datasets.map((d) => el('tr', {}, el('th', {}, d.name), el('td', {}, d.context ?? ''), el('td', { class: 'mono' }, d.digest), el('td', {}, d.source)))))
       : null,
+    r.loggedModels.length ? el('h2', { id: 'logged-models-title' }, `Logged models (${r.loggedModels.length})`) : null,
+    r.loggedModels.length ? el('section', { id: 'logged-models' }, ...r.loggedModels.map(loggedModelCard)) : null,
     el('h2', {}, 'Artifacts'),
     el('div', { class: 'artifacts' }, artifactTree, previewPane),
   );

@@ -1,7 +1,8 @@
 // Artifact paths are confined to their run: `<experiment>/<run>/...` of a run that exists, no absolute paths,
 // no `.`/`..` segments (even percent-encoded twice), no backslashes, drive letters or NUL, and no symlink
 // that leads out of the run's folder.
-import { realpathSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import type { FileInfo } from '../rest/types';
 import { basename, dirname, join, sep } from 'node:path';
 import { invalidParameter } from '../errors';
 
@@ -49,4 +50,21 @@ export function resolveConfined(root: string, confine: string[], rest: string[])
       probe = dirname(probe);
     }
   }
+}
+
+/** Direct children of a local folder as artifacts/list names them (`prefix/name`); none when it is missing. */
+export function listLocalArtifacts(dir: string, prefix: string): FileInfo[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return names.flatMap((name): FileInfo[] => {
+    if (name.endsWith('.part')) return []; // uploads still in flight
+    const st = statSync(join(dir, name), { throwIfNoEntry: false });
+    if (!st) return [];
+    const path = prefix ? `${prefix}/${name}` : name;
+    return st.isDirectory() ? [{ path, is_dir: true }] : [{ path, is_dir: false, file_size: st.size }];
+  });
 }

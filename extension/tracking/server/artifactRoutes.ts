@@ -1,6 +1,6 @@
 // Artifacts: MLflow's proxy (/api/2.0/mlflow-artifacts/...) over plain files in `.mlflow/artifacts`, and the
 // tracking API's artifacts/list. Every path is confined to its run (see artifactPaths.ts).
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, extname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { invalidParameter, MlflowError, notFound } from '../errors';
 import type { FileInfo } from '../rest/types';
 import type { TrackingStore } from '../store/trackingStore';
-import { resolveConfined, safeSegments } from './artifactPaths';
+import { listLocalArtifacts, resolveConfined, safeSegments } from './artifactPaths';
 
 const ARTIFACT_URI_PREFIX = 'mlflow-artifacts:/';
 
@@ -31,21 +31,6 @@ function contentType(name: string): string {
   return CONTENT_TYPES[ext.toLowerCase()] ?? 'application/octet-stream';
 }
 
-function listDir(dir: string, prefix: string): FileInfo[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
-  return names.flatMap((name): FileInfo[] => {
-    if (name.endsWith('.part')) return []; // uploads still in flight
-    const st = statSync(join(dir, name), { throwIfNoEntry: false });
-    if (!st) return [];
-    const path = prefix ? `${prefix}/${name}` : name;
-    return st.isDirectory() ? [{ path, is_dir: true }] : [{ path, is_dir: false, file_size: st.size }];
-  });
-}
 
 /**
  * Says whether `<experiment>/<kind>/<id>/` is an artifact folder of something that exists: MLflow 3 keeps a
@@ -89,7 +74,7 @@ export class ArtifactService {
     const info = this.store.getRunInfo(runId);
     const sub = safeSegments(path ?? '');
     const dir = this.runArtifactDir(info.artifact_uri, sub);
-    const files = dir ? listDir(dir, sub.join('/')) : [];
+    const files = dir ? listLocalArtifacts(dir, sub.join('/')) : [];
     return files.length ? { root_uri: info.artifact_uri, files } : { root_uri: info.artifact_uri };
   }
 
@@ -129,7 +114,7 @@ export class ArtifactService {
 
   list(relPath: string): { files?: FileInfo[] } {
     const { target } = this.locate(relPath);
-    const files = listDir(target, '').map((f) => ({ ...f, path: basename(f.path) }));
+    const files = listLocalArtifacts(target, '').map((f) => ({ ...f, path: basename(f.path) }));
     return files.length ? { files } : {};
   }
 

@@ -49,6 +49,8 @@ export class E2ESession {
   readonly windows: WorkbenchPage[] = [];
   runDir = '';
   failed: string | undefined;
+  /** A check (not a step) failed: the run folder is kept too. */
+  checksFailed = false;
 
   private constructor(readonly options: SessionOptions) {}
 
@@ -93,12 +95,24 @@ export class E2ESession {
   private async stop(): Promise<void> {
     await this.browser?.close().catch(() => undefined);
     await this.server?.stop();
-    if (!process.env.KEEP && !this.failed) rmSync(this.runDir, { recursive: true, force: true });
+    if (!process.env.KEEP && !this.failed && !this.checksFailed) rmSync(this.runDir, { recursive: true, force: true });
     else if (this.runDir) console.log(`kept the run folder (code-server.log, workspace, profile): ${this.runDir}`);
   }
 
   /** A step of the story: skipped once an earlier one failed; on failure, a screenshot of every window. */
   step(name: string, fn: (t: TestContext) => Promise<void>): void {
+    this.define(name, fn, true);
+  }
+
+  /**
+   * A check that later steps do not build on: skipped once an earlier step failed, but its own failure (with
+   * screenshots) lets the next ones run, so one missing feature does not hide the state of the others.
+   */
+  check(name: string, fn: (t: TestContext) => Promise<void>): void {
+    this.define(name, fn, false);
+  }
+
+  private define(name: string, fn: (t: TestContext) => Promise<void>, gates: boolean): void {
     test(name, { timeout: this.options.stepTimeoutMs ?? 180_000 }, async (t) => {
       if (this.failed) {
         t.skip(`skipped: "${this.failed}" failed`);
@@ -107,10 +121,13 @@ export class E2ESession {
       try {
         await fn(t);
       } catch (err) {
-        this.failed = name;
+        if (gates) this.failed = name;
+        else this.checksFailed = true;
         for (const [i, w] of this.windows.entries()) {
           await w.screenshot(join(this.options.screenshots, `FAIL-${name.replace(/[^\w-]+/g, '_')}${i ? `-window${i + 1}` : ''}.png`)).catch(() => undefined);
         }
+        // Leave no menu, picker or dialog open for the next check.
+        for (const w of this.windows) await w.page.keyboard.press('Escape').catch(() => undefined);
         throw err;
       }
     });
