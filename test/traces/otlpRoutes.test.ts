@@ -275,7 +275,12 @@ test('a multi-MB OTLP export, slow to arrive and then decoded, does not hold up 
     };
     pump();
   });
-  void done.then(() => (finished = true));
+  const started = performance.now();
+  let took = 0;
+  void done.then(() => {
+    finished = true;
+    took = performance.now() - started;
+  });
   const latencies: number[] = [];
   while (!finished) {
     const t0 = performance.now();
@@ -285,7 +290,11 @@ test('a multi-MB OTLP export, slow to arrive and then decoded, does not hold up 
   }
   assert.equal(await done, 200);
   assert.ok(latencies.length >= 5, `requests were made during the export (${latencies.length})`);
-  assert.ok(Math.max(...latencies) < 1000, `small requests answered promptly during the export: max ${Math.max(...latencies).toFixed(0)} ms of ${latencies.length}`);
+  // Relative to the export's own time, so a loaded machine slows both sides alike: decoding and storing the
+  // export in one piece held every other request for all of it (3.6 s here); in slices none waits for more than
+  // a small part of it.
+  const worst = Math.max(...latencies);
+  assert.ok(worst < Math.max(1000, took / 4), `small requests answered promptly during the export: max ${worst.toFixed(0)} ms of ${latencies.length} while it took ${took.toFixed(0)} ms`);
   const got = await c.raw('GET', `${V3}/get`, undefined, { trace_id: id, allow_partial: 'true' });
   assert.equal(got.json<{ trace: { spans: unknown[] } }>().trace.spans.length, 2500);
 });
