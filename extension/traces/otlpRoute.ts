@@ -8,6 +8,7 @@ import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import { promisify } from 'node:util';
 import { MlflowError } from '../tracking/errors';
 import type { Reply } from '../tracking/server/trackingRoutes';
+import { readLimitedBody } from '../tracking/server/requestBody';
 import { exportTraceRequestSpans, hasResourceSpans, OtlpDecodeError, type OtlpAttribute } from './otlpProto';
 import { spanFromOtlp, type SpanRecord } from './spans';
 import type { TraceStore } from './traceStore';
@@ -35,28 +36,6 @@ function detail(status: number, message: unknown): RawResponse {
 
 class TooLarge extends Error {}
 
-function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > limit) {
-      req.resume();
-      return reject(new TooLarge());
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(new TooLarge());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** Content-Encoding as MLflow's decompress_otlp_body handles it (inflated off the event loop, bounded). */
 async function decompress(body: Buffer, encoding: string): Promise<Buffer | RawResponse> {
@@ -108,7 +87,7 @@ export async function exportTraces(req: IncomingMessage, traces: TraceStore): Pr
   }
   let body: Buffer;
   try {
-    body = await readLimited(req, OTLP_MAX_BODY_BYTES);
+    body = await readLimitedBody(req, OTLP_MAX_BODY_BYTES, () => new TooLarge());
   } catch (err) {
     if (err instanceof TooLarge) return detail(413, `Request body exceeds the limit of ${OTLP_MAX_BODY_BYTES} bytes.`);
     throw err;

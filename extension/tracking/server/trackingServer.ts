@@ -13,6 +13,7 @@ import { toJson } from '../rest/json';
 import { trackingRoutes, type Reply, type Route } from './trackingRoutes';
 import { chartRoutes } from './chartRoutes';
 import { PathRouter } from './pathRoutes';
+import { readLimitedBody } from './requestBody';
 import { loggedModelRoutes } from '../../loggedModels/loggedModelRoutes';
 import { traceRoutes } from '../../traces/traceRoutes';
 import { safeSegments } from './artifactPaths';
@@ -106,28 +107,9 @@ function sendError(res: ServerResponse, err: MlflowError, status = err.httpStatu
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      reject(invalidParameter(`Request body of ${declared} bytes exceeds the limit of ${limit} bytes.`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(invalidParameter(`Request body exceeds the limit of ${limit} bytes.`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  return readLimitedBody(req, limit, (declared) =>
+    invalidParameter(declared === undefined ? `Request body exceeds the limit of ${limit} bytes.` : `Request body of ${declared} bytes exceeds the limit of ${limit} bytes.`),
+  );
 }
 
 function parseJsonBody(req: IncomingMessage, body: Buffer): Record<string, unknown> {
