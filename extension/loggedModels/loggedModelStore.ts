@@ -11,7 +11,8 @@ import type { KeyValue, LoggedModel, LoggedModelStatus, SearchLoggedModelsReques
 import { LOGGED_MODEL_STATUSES } from '../tracking/rest/types';
 import type { TrackingStore } from '../tracking/store/trackingStore';
 import { generateRunName } from '../tracking/store/runNames';
-import { modelNotFound, pyStr, type LoggedModelOp } from './operations';
+import { modelNotFound, type LoggedModelOp } from './operations';
+import { pyRepr } from '../projects/python/pyRepr';
 import { readLoggedModels } from './reads';
 import { compileLoggedModelSearch } from './search';
 
@@ -77,7 +78,7 @@ export class LoggedModelStore {
     const name = req.name || undefined;
     if (name !== undefined && BAD_NAME_CHARS.some((c) => name.includes(c))) {
       throw invalidParameter(
-        `Invalid model name (${pyStr(name)}) provided. Model name must be a non-empty string and cannot contain the following characters: ('/', ':', '.', '%', '"', "'")`,
+        `Invalid model name (${pyRepr(name)}) provided. Model name must be a non-empty string and cannot contain the following characters: ('/', ':', '.', '%', '"', "'")`,
       );
     }
     if (typeof req.experiment_id !== 'string' || req.experiment_id === '') throw invalidParameter("Missing value for required parameter 'experiment_id'.");

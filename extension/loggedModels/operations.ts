@@ -1,6 +1,7 @@
 // Logged-model mutations (MLflow 3's LoggedModel entity) as journaled ops, applied inside the tracking store's
 // transaction exactly like its own ops (extension/tracking/store/operations.ts): every id and time is decided
 // before the op is built, so replaying the journal rebuilds the same state.
+import { pyRepr } from '../projects/python/pyRepr';
 import { invalidParameter, MlflowError, notFound } from '../tracking/errors';
 import type { Sqlite } from '../tracking/store/sqlite';
 
@@ -102,7 +103,7 @@ export function applyLoggedModelOp(db: Sqlite, op: LoggedModelOp): void {
     case 'loggedModel.deleteTag':
       findLoggedModel(db, op.modelId);
       if (db.run('DELETE FROM logged_model_tags WHERE model_id = ? AND key = ?', [op.modelId, op.key]) === 0) {
-        throw notFound(`No tag with key ${pyStr(op.key)} found for model with ID ${pyStr(op.modelId)}.`);
+        throw notFound(`No tag with key ${pyRepr(op.key)} found for model with ID ${pyRepr(op.modelId)}.`);
       }
       return;
   }
@@ -146,23 +147,6 @@ export function recordModelVersion(db: Sqlite, modelId: string, name: string, ve
   });
   if (!present) list.push({ name, version });
   setTags(db, modelId, [[MODEL_VERSIONS_TAG, pyJsonDumps(list)]]);
-}
-
-/** Python's repr of a str (single quotes unless the text holds one and no double quote). */
-export function pyStr(s: string): string {
-  const useDouble = s.includes("'") && !s.includes('"');
-  const q = useDouble ? '"' : "'";
-  let out = '';
-  for (const ch of s) {
-    if (ch === '\\') out += '\\\\';
-    else if (ch === q) out += `\\${q}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch < ' ' || ch === '\x7f') out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return q + out + q;
 }
 
 /** Python's json.dumps with its defaults: ", " and ": " separators, non-ASCII escaped. */

@@ -15,7 +15,8 @@
 import { invalidParameter } from '../tracking/errors';
 import { parseFilter, type FilterValue } from '../tracking/search/filterParser';
 import { numericTestSql, stringTestSql, type SqlParam, type StringTest } from '../tracking/search/sqlParts';
-import { pyJsonDumps, pyStr } from './operations';
+import { pyJsonDumps } from './operations';
+import { pyRepr } from '../projects/python/pyRepr';
 
 export interface LoggedModelOrderBy {
   field_name: string;
@@ -67,7 +68,7 @@ function entityOf(raw: string): Entity {
   const m = /^([a-z]+)\.(.+)$/s.exec(raw);
   if (m) {
     if (!ENTITIES.includes(m[1])) {
-      throw invalidParameter(`Invalid entity type: ${pyStr(m[1])}. Expected one of ['attributes', 'metrics', 'params', 'tags'].`);
+      throw invalidParameter(`Invalid entity type: ${pyRepr(m[1])}. Expected one of ['attributes', 'metrics', 'params', 'tags'].`);
     }
     return { type: m[1] as Entity['type'], key: stripTicks(m[2]) };
   }
@@ -80,13 +81,13 @@ function isNumeric(e: Entity): boolean {
 
 function column(key: string, what: string): string {
   // MLflow looks the name up on its ORM class (an unknown one is an unhandled AttributeError there).
-  if (!COLUMNS.includes(key)) throw invalidParameter(`Invalid ${what}: ${pyStr(key)} is not an attribute of a logged model.`);
+  if (!COLUMNS.includes(key)) throw invalidParameter(`Invalid ${what}: ${pyRepr(key)} is not an attribute of a logged model.`);
   return `lm.${key}`;
 }
 
 function numberOf(e: Entity, v: FilterValue): number {
   if (v.kind === 'number') return v.value;
-  throw invalidParameter(`Invalid numeric value for ${e.type}.${e.key}: could not convert string to float: ${pyStr(v.raw)}`);
+  throw invalidParameter(`Invalid numeric value for ${e.type}.${e.key}: could not convert string to float: ${pyRepr(v.raw)}`);
 }
 
 function stringTestOf(op: string, v: FilterValue): StringTest {
@@ -156,7 +157,7 @@ export function compileLoggedModelSearch(q: LoggedModelSearch): CompiledModelSea
   const maxResults = q.maxResults || DEFAULT_MAX_RESULTS;
   if (!Number.isSafeInteger(maxResults) || maxResults < 1) throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied.`);
   const experimentIds = q.experimentIds.map((id) => {
-    if (!/^-?\d{1,15}$/.test(id.trim())) throw invalidParameter(`Invalid experiment ID: ${pyStr(id)}. Experiment IDs must be integers.`);
+    if (!/^-?\d{1,15}$/.test(id.trim())) throw invalidParameter(`Invalid experiment ID: ${pyRepr(id)}. Experiment IDs must be integers.`);
     return Number(id);
   });
 
@@ -170,7 +171,7 @@ export function compileLoggedModelSearch(q: LoggedModelSearch): CompiledModelSea
     const numeric = isNumeric(entity);
     if (!(numeric ? NUMERIC_OPS : STRING_OPS).includes(op)) {
       throw invalidParameter(
-        `Invalid comparison operator for ${entity.type}.${entity.key}: ${pyStr(op)}. Expected one of ('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN').`,
+        `Invalid comparison operator for ${entity.type}.${entity.key}: ${pyRepr(op)}. Expected one of ('=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN').`,
       );
     }
     switch (entity.type) {
