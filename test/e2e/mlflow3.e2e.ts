@@ -414,7 +414,9 @@ function remotePhase(): void {
       if (e.length) throw new Error(`the charts show an error: ${e.join('; ')}`);
       return (await card.getAttribute('data-points')) === String(STEPS);
     }, 60_000);
-    assert.equal(await frame.locator('section.chart-card[data-key="accuracy"]').getAttribute('data-points'), String(STEPS));
+    // Each card draws when its own series arrives: wait for the second one too rather than reading it at once.
+    const accuracy = frame.locator('section.chart-card[data-key="accuracy"]');
+    await waitUntil('the accuracy chart to draw its points', async () => (await accuracy.getAttribute('data-points')) === String(STEPS), 30_000);
     assert.deepEqual(await errors(), []);
     await shot('04-charts');
   });
