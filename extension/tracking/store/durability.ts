@@ -1,5 +1,5 @@
-// Files that make the store durable: the checkpoint (a whole SQLite image, replaced atomically) and the
-// numbered journal files written since it.
+// Files that make the store durable: the checkpoint (a SQLite image; written whole atomically, then page by page
+// through imageWriter.ts) and the numbered journal files written since it.
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,7 +27,8 @@ export function removeJournalsBefore(dir: string, generation: number): void {
   fsyncDir(dir);
 }
 
-function fsyncDir(dir: string): void {
+/** Makes a folder's entries (files created, renamed, removed) durable. */
+export function fsyncDir(dir: string): void {
   const fd = openSync(dir, 'r');
   try {
     fsyncSync(fd);

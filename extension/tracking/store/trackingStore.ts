@@ -3,7 +3,7 @@
 // Write path: validate → build an Op with every id and time decided → apply it in a transaction →
 // append it to the journal → acknowledge when the journal is fsync'ed. Read paths query sql.js directly.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidParameter, MlflowError, notFound } from '../errors';
 import { encodePageToken, decodePageToken } from '../search/pageToken';
@@ -18,7 +18,8 @@ import { RUN_STATUSES } from '../rest/types';
 import {
   LIMITS, validateExperimentName, validateKey, validateMetricValue, validateRunId, validateStep, validateTimestamp, validateValueLength,
 } from '../validation';
-import { CHECKPOINT_FILE, journalGenerations, journalPath, removeJournalsBefore, writeFileAtomic } from './durability';
+import { journalGenerations, journalPath, removeJournalsBefore } from './durability';
+import { ImageWriter, readImage, type ImageWriteResult } from './imageWriter';
 import { HistoryJsonCache } from './historyJsonCache';
 import { HistoryScratch, historyJsonSlices, readHistoryColumns } from './metricHistory';
 import type { JsonSlices } from './metricHistory';
@@ -90,6 +91,9 @@ export class TrackingStore {
   private generation: number;
   private lsn: number;
   private checkpointing: Promise<void> | undefined;
+  private readonly imageWriter: ImageWriter;
+  /** What the last checkpoint wrote, beside the image's size (benchmarks and tests read it). */
+  lastCheckpoint: (ImageWriteResult & { imageBytes: number }) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -103,8 +107,9 @@ export class TrackingStore {
     readonly db: Sqlite,
     private readonly lock: OwnerLock | undefined,
     private readonly options: TrackingStoreOptions,
-    state: { generation: number; lsn: number },
+    state: { generation: number; lsn: number; image: Uint8Array | undefined },
   ) {
+    this.imageWriter = new ImageWriter(dir, state.image);
     this.keys = new MetricKeys(db);
     this.generation = state.generation;
     this.lsn = state.lsn;
@@ -135,8 +140,8 @@ export class TrackingStore {
     }
     try {
       const SQL = await loadSqlJs();
-      const checkpoint = join(dir, CHECKPOINT_FILE);
-      const db = new Sqlite(existsSync(checkpoint) ? new SQL.Database(readFileSync(checkpoint)) : new SQL.Database());
+      const image = readImage(dir); // finishes an image write a crash interrupted
+      const db = new Sqlite(image ? new SQL.Database(image) : new SQL.Database());
       // Large pages: sql.js copies each dirty page into its in-memory file on commit, and metric ingest
       // appends in clusters, so fewer, bigger pages roughly double ingest (page_size only takes on a new file).
       db.exec(`PRAGMA page_size = ${PAGE_SIZE}; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;`);
@@ -157,11 +162,10 @@ export class TrackingStore {
         }
       }
       const generation = generations.length ? generations[generations.length - 1] : 1;
-      const fresh = !existsSync(checkpoint);
-      const store = new TrackingStore(dir, db, lock, options, { generation, lsn: last });
+      const store = new TrackingStore(dir, db, lock, options, { generation, lsn: last, image });
       store.ensureDefaultExperiment();
       // A first image makes the default experiment (made outside the journal) durable at once.
-      if (fresh) await store.checkpoint();
+      if (!image) await store.checkpoint();
       return store;
     } catch (err) {
       lock?.release();
@@ -236,7 +240,7 @@ export class TrackingStore {
     return this.commit(op);
   }
 
-  /** Writes a full image of the database and drops the journals it covers. */
+  /** Writes the database image (the pages that changed since the last one) and drops the journals it covers. */
   checkpoint(): Promise<void> {
     this.checkpointing ??= this.writeCheckpoint().finally(() => {
       this.checkpointing = undefined;
@@ -252,7 +256,8 @@ export class TrackingStore {
     this.db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('lsn', ?)", [String(this.lsn)]);
     const image = this.db.db.export();
     await previous.close();
-    await writeFileAtomic(join(this.dir, CHECKPOINT_FILE), image);
+    // Only the pages that changed since the last checkpoint are written (imageWriter.ts).
+    this.lastCheckpoint = { ...(await this.imageWriter.write(image)), imageBytes: image.length };
     removeJournalsBefore(this.dir, this.generation);
   }
 
