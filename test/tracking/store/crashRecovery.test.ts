@@ -2,6 +2,8 @@
 // store, and the store opens cleanly (the stale owner lock is taken over).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { rawRequest } from '../../support/mlflowRestClient';
 import { startCliServer, type CliServer } from '../../support/cliServer';
 
@@ -78,5 +80,70 @@ test('SIGKILL during ingestion loses no acknowledged write', async () => {
   } finally {
     await second?.stop();
     await first.stop();
+  }
+});
+
+test('SIGKILL again and again while checkpoints write pages in place: every acknowledged write survives each restart', async (t) => {
+  // Checkpoints every few batches, so kills land before, inside and after image writes; each restart's first
+  // checkpoint compares against the image it read back, so later checkpoints are incremental page writes.
+  const args = ['--checkpoint-bytes', '300000'];
+  let server = await startCliServer({ args });
+  const { storeDir, token } = server;
+  const servers: CliServer[] = [server];
+  try {
+    const created = await post(server, 'runs/create', { experiment_id: '0', run_name: 'kill-loop' });
+    const runId = created.json<{ run: { info: { run_id: string } } }>().run.info.run_id;
+    const acknowledged: number[] = [];
+    let nextBatch = 0;
+    let pagesFilesSeen = 0;
+    for (let round = 0; round < 4; round++) {
+      let stop = false;
+      const current = server;
+      const ackedBefore = acknowledged.length;
+      const writer = async (): Promise<void> => {
+        while (!stop) {
+          const b = nextBatch++;
+          const metrics = Array.from({ length: 500 }, (_, i) => ({ key: `k${b % 3}`, value: b * 1000 + i, timestamp: 1_700_000_000_000 + b, step: b * 1000 + i }));
+          try {
+            const r = await post(current, 'runs/log-batch', { run_id: runId, metrics, params: [{ key: `p${b}`, value: String(b) }] });
+            if (r.status === 200) acknowledged.push(b);
+            else throw new Error(`unexpected ${r.status}: ${r.text}`);
+          } catch (err) {
+            if (!stop) throw err;
+            return;
+          }
+        }
+      };
+      const writers = Array.from({ length: 4 }, () => writer());
+      while (acknowledged.length < ackedBefore + 60) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, Math.random() * 300));
+      stop = true;
+      await current.kill9();
+      await Promise.allSettled(writers);
+      if (existsSync(join(storeDir, 'tracking.db.pages'))) pagesFilesSeen++;
+
+      server = await startCliServer({ storeDir, token, args });
+      servers.push(server);
+      const run = await rawRequest(server.url, { method: 'GET', path: `/api/2.0/mlflow/runs/get?run_id=${runId}`, headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(run.status, 200);
+      const params = new Map(run.json<{ run: { data: { params: { key: string; value: string }[] } } }>().run.data.params.map((p) => [p.key, p.value]));
+      const steps = new Set<number>();
+      for (const key of ['k0', 'k1', 'k2']) {
+        const h = await rawRequest(server.url, { method: 'GET', path: `/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${key}`, headers: { Authorization: `Bearer ${token}` } });
+        assert.equal(h.status, 200);
+        for (const m of h.json<{ metrics?: { step: number; value: number }[] }>().metrics ?? []) {
+          assert.equal(m.value, m.step, 'values are intact');
+          steps.add(m.step);
+        }
+      }
+      for (const b of acknowledged) {
+        assert.equal(params.get(`p${b}`), String(b), `round ${round}: param of acknowledged batch ${b}`);
+        for (const i of [0, 499]) assert.ok(steps.has(b * 1000 + i), `round ${round}: metric of acknowledged batch ${b}`);
+      }
+      assert.equal(steps.size % 500, 0, 'batches are all-or-nothing');
+    }
+    t.diagnostic(`${acknowledged.length} batches acknowledged over 4 kills; a pages file was left by ${pagesFilesSeen} of them`);
+  } finally {
+    for (const s of servers.reverse()) await s.stop();
   }
 });
