@@ -290,6 +290,24 @@ async function coldOpen(): Promise<void> {
   if (out.status !== 0) throw new Error(out.stderr);
   const { open, n } = JSON.parse(out.stdout.trim().split('\n').pop()!) as { open: number; n: number };
   report(`Cold open of a store with ${fmt(n)} metric points`, `${fmt(open, 1)} ms`, '≤ 1000 ms', open <= 1000 && n === 1_000_000);
+  await checkpointAfterSmallChange(dir);
+}
+
+// ---- 8. a checkpoint writes what changed: 1,000 more points into that store ----------------------------------
+async function checkpointAfterSmallChange(dir: string): Promise<void> {
+  const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0 });
+  const run = (store.searchRuns({ experiment_ids: ['0'], max_results: 1 })).runs![0].info.run_id;
+  await store.logBatch({ run_id: run, metrics: Array.from({ length: 1000 }, (_, i) => ({ key: 'after', value: i, timestamp: 1_700_000_000_000, step: i })) });
+  const t0 = performance.now();
+  await store.checkpoint();
+  const ms = performance.now() - t0;
+  const { bytesWritten, pagesWritten, imageBytes } = store.lastCheckpoint!;
+  report('Checkpoint after 1,000 points into the 1 M-point store: bytes written', `${fmt(bytesWritten / 1024)} KiB (${fmt(pagesWritten)} pages)`);
+  report('  … against the image size', `${fmt((100 * bytesWritten) / imageBytes, 2)} % of ${fmt(imageBytes / 1048576, 1)} MiB`, '≤ 5 %', bytesWritten <= imageBytes * 0.05);
+  report('  … the checkpoint\'s time (sql.js export included)', `${fmt(ms, 1)} ms`);
+  const c0 = performance.now();
+  await store.close();
+  report('  … graceful close of that store (final checkpoint)', `${fmt(performance.now() - c0, 1)} ms`);
 }
 
 async function main(): Promise<void> {
