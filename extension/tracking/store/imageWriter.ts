@@ -14,7 +14,7 @@
 // beside sql.js's export itself. Hashing runs in slices that yield to the event loop.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CHECKPOINT_FILE, fsyncDir, writeFileAtomic } from './durability';
@@ -45,6 +45,16 @@ export function sqlitePageSize(image: Uint8Array): number | undefined {
   return size;
 }
 
+/** fsyncDir off the event loop: a folder's fsync can take milliseconds on a busy disk. */
+async function syncFolder(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** One SHA-1 per page, `HASH` bytes each, computed in slices that yield between them. */
@@ -59,20 +69,38 @@ async function hashPages(image: Uint8Array, pageSize: number): Promise<Buffer> {
   return hashes;
 }
 
-/** The double-write file for `pages` of `image`: header, records, CRC32 of everything before it. */
-export function encodePages(image: Uint8Array, pageSize: number, pages: number[]): Buffer {
-  const out = Buffer.allocUnsafe(HEADER + pages.length * (RECORD_HEAD + pageSize) + 4);
+/**
+ * Builds the double-write file for `pages` of `image` (header, records, CRC32 of everything before it) into
+ * `out`, pausing after every slice of SLICE_BYTES so that an async caller can yield between them.
+ */
+function* encodeSteps(image: Uint8Array, pageSize: number, pages: number[], out: Buffer): Generator<void> {
   MAGIC.copy(out, 0);
   out.writeUInt32LE(pageSize, 8);
   out.writeUInt32LE(pages.length, 12);
   out.writeBigUInt64LE(BigInt(image.length), 16);
+  let crc = crc32(out.subarray(0, HEADER));
   let at = HEADER;
+  let sliceStart = at;
   for (const p of pages) {
     out.writeUInt32LE(p, at);
     out.set(image.subarray(p * pageSize, (p + 1) * pageSize), at + RECORD_HEAD);
     at += RECORD_HEAD + pageSize;
+    if (at - sliceStart >= SLICE_BYTES) {
+      crc = crc32(out.subarray(sliceStart, at), crc);
+      sliceStart = at;
+      yield;
+    }
   }
-  out.writeUInt32LE(crc32(out.subarray(0, at)), at);
+  crc = crc32(out.subarray(sliceStart, at), crc);
+  out.writeUInt32LE(crc, at);
+}
+
+const encodedLength = (pageSize: number, count: number): number => HEADER + count * (RECORD_HEAD + pageSize) + 4;
+
+/** The double-write file for `pages` of `image`, in one synchronous step (tests build crash states with it). */
+export function encodePages(image: Uint8Array, pageSize: number, pages: number[]): Buffer {
+  const out = Buffer.allocUnsafe(encodedLength(pageSize, pages.length));
+  for (const _ of encodeSteps(image, pageSize, pages, out));
   return out;
 }
 
@@ -203,7 +231,8 @@ export class ImageWriter {
     // Twice the changed bytes (pages file, then in place) against the image once: past half, replace it whole.
     if (2 * changed.length * pageSize >= image.length) return this.writeWhole(image);
     this.hashes = undefined; // until tracking.db holds this image for sure
-    const record = encodePages(image, pageSize, changed);
+    const record = Buffer.allocUnsafe(encodedLength(pageSize, changed.length));
+    for (const _ of encodeSteps(image, pageSize, changed, record)) await yieldToLoop();
     const pagesPath = join(this.dir, PAGES_FILE);
     const pagesFile = await open(pagesPath, 'w', 0o600);
     try {
@@ -212,7 +241,7 @@ export class ImageWriter {
     } finally {
       await pagesFile.close();
     }
-    fsyncDir(this.dir);
+    await syncFolder(this.dir);
     // The pages are durable: tracking.db may now be rewritten in place. Runs of adjacent pages go as one write.
     const db = await open(join(this.dir, CHECKPOINT_FILE), 'r+');
     try {
@@ -229,8 +258,8 @@ export class ImageWriter {
     } finally {
       await db.close();
     }
-    unlinkSync(pagesPath);
-    fsyncDir(this.dir);
+    await unlink(pagesPath);
+    await syncFolder(this.dir);
     this.pageSize = pageSize;
     this.length = image.length;
     this.hashes = hashes;
