@@ -229,7 +229,7 @@ export class ImageWriter {
     }
     if (changed.length === 0 && image.length === this.length) return { pagesWritten: 0, bytesWritten: 0 };
     // Twice the changed bytes (pages file, then in place) against the image once: past half, replace it whole.
-    if (2 * changed.length * pageSize >= image.length) return this.writeWhole(image);
+    if (2 * changed.length * pageSize >= image.length) return this.writeWhole(image, hashes);
     this.hashes = undefined; // until tracking.db holds this image for sure
     const record = Buffer.allocUnsafe(encodedLength(pageSize, changed.length));
     for (const _ of encodeSteps(image, pageSize, changed, record)) await yieldToLoop();
@@ -266,14 +266,18 @@ export class ImageWriter {
     return { pagesWritten: changed.length, bytesWritten: record.length + changed.length * pageSize };
   }
 
-  /** The first image (or one unlike the last): replaced atomically as a whole file. */
-  private async writeWhole(image: Uint8Array): Promise<ImageWriteResult> {
+  /** The first image (or one unlike the last): replaced atomically as a whole file. `hashes` if already known. */
+  private async writeWhole(image: Uint8Array, hashes?: Buffer): Promise<ImageWriteResult> {
     this.hashes = undefined;
     // A pages file left by a failed write would be redone over the new image on the next open: finish it first.
     redoPages(this.dir);
     await writeFileAtomic(join(this.dir, CHECKPOINT_FILE), image);
-    await this.remember(image);
     const pageSize = sqlitePageSize(image);
+    if (hashes && pageSize) {
+      this.pageSize = pageSize;
+      this.length = image.length;
+      this.hashes = hashes;
+    } else await this.remember(image);
     return { pagesWritten: pageSize ? image.length / pageSize : 0, bytesWritten: image.length };
   }
 }

@@ -3,7 +3,7 @@
 // its pages file is durable), and a store that opens with every acknowledged write.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmdirSync, openSync, closeSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHECKPOINT_FILE } from '../../../extension/tracking/store/durability';
@@ -71,6 +71,16 @@ test('a write after a small change writes a few pages, and tracking.db is then t
     assert.ok(same(readFileSync(join(dir, CHECKPOINT_FILE)), shrunk));
     // Nothing changed: nothing written.
     assert.deepEqual(await writer.write(db.export()), { pagesWritten: 0, bytesWritten: 0 });
+    // Most pages changed: the image is replaced whole (cheaper than twice the changed pages), and the next small
+    // change is incremental again.
+    db.run("UPDATE t SET v = 'everything changed'");
+    const rewritten = db.export();
+    assert.equal((await writer.write(rewritten)).bytesWritten, rewritten.length);
+    assert.ok(same(readFileSync(join(dir, CHECKPOINT_FILE)), rewritten));
+    db.run("UPDATE t SET v = 'one' WHERE id = 3");
+    const afterWhole = db.export();
+    assert.ok((await writer.write(afterWhole)).pagesWritten <= 4);
+    assert.ok(same(readFileSync(join(dir, CHECKPOINT_FILE)), afterWhole));
     // A writer started on the image read back compares against it: its first write is incremental too.
     const reader = new ImageWriter(dir, readImage(dir));
     db.run("UPDATE t SET v = 'again' WHERE id = 7");
@@ -78,6 +88,34 @@ test('a write after a small change writes a few pages, and tracking.db is then t
     const again = await reader.write(third);
     assert.ok(again.pagesWritten <= 4 && again.bytesWritten * 50 < third.length);
     assert.ok(same(readImage(dir), third));
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a write that fails after its pages file is durable is finished by the next write, which replaces the image whole', async () => {
+  const dir = tempDir();
+  try {
+    const db = await database(5000);
+    const writer = new ImageWriter(dir);
+    await writer.write(db.export());
+    db.run("UPDATE t SET v = 'x' WHERE id = 10");
+    // tracking.db cannot be opened for the in-place step (a folder stands in its place for a moment).
+    renameSync(join(dir, CHECKPOINT_FILE), join(dir, 'aside'));
+    mkdirSync(join(dir, CHECKPOINT_FILE));
+    await assert.rejects(writer.write(db.export()));
+    assert.ok(existsSync(join(dir, PAGES_FILE)), 'the durable pages file stays for recovery');
+    rmdirSync(join(dir, CHECKPOINT_FILE));
+    renameSync(join(dir, 'aside'), join(dir, CHECKPOINT_FILE));
+    db.run("UPDATE t SET v = 'y' WHERE id = 4000");
+    const latest = db.export();
+    assert.equal((await writer.write(latest)).bytesWritten, latest.length, 'after a failure nothing is assumed about the file');
+    assert.ok(!existsSync(join(dir, PAGES_FILE)));
+    assert.ok(same(readImage(dir), latest));
+    db.run("UPDATE t SET v = 'z' WHERE id = 1");
+    assert.ok((await writer.write(db.export())).pagesWritten <= 4, 'and incremental again after');
+    assert.ok(same(readImage(dir), db.export()));
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
