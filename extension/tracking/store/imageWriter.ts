@@ -9,12 +9,14 @@
 // dropped on open); a crash after it leaves a complete pages file that `readImage` writes again into tracking.db
 // (idempotent) before reading it.
 //
-// The last image is remembered as one SHA-1 per page (20 bytes per page, not a copy of the image): comparing two
-// copies is a little faster, but would keep a second image in memory between checkpoints, and both are cheap
-// beside sql.js's export itself. Hashing runs in slices that yield to the event loop.
+// The last image written is remembered as one SHA-1 per page (20 bytes per page, not a copy of the image: an
+// exact comparison with a kept copy is a little faster, but would hold a second image in memory between
+// checkpoints; both are cheap beside sql.js's export). The first write after opening compares with tracking.db
+// itself, read a slice at a time, so opening does no extra work and holds nothing more. Hashing and comparing run
+// in slices that yield to the event loop.
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, ftruncateSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { open, unlink } from 'node:fs/promises';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CHECKPOINT_FILE, fsyncDir, writeFileAtomic } from './durability';
@@ -56,18 +58,6 @@ async function syncFolder(dir: string): Promise<void> {
 }
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** One SHA-1 per page, `HASH` bytes each, computed in slices that yield between them. */
-async function hashPages(image: Uint8Array, pageSize: number): Promise<Buffer> {
-  const pages = image.length / pageSize;
-  const hashes = Buffer.allocUnsafe(pages * HASH);
-  const perSlice = Math.max(1, Math.floor(SLICE_BYTES / pageSize));
-  for (let p = 0; p < pages; p++) {
-    if (p > 0 && p % perSlice === 0) await yieldToLoop();
-    createHash('sha1').update(image.subarray(p * pageSize, (p + 1) * pageSize)).digest().copy(hashes, p * HASH);
-  }
-  return hashes;
-}
 
 /**
  * Builds the double-write file for `pages` of `image` (header, records, CRC32 of everything before it) into
@@ -160,16 +150,11 @@ export function redoPages(dir: string): boolean {
   return redo;
 }
 
-/**
- * The checkpoint image of a store folder, after finishing any interrupted image write; undefined if none.
- * A plain Uint8Array, not a Buffer: sql.js keeps a Buffer it is opened with as its file (Buffer's `slice` does
- * not copy) and would change the bytes an ImageWriter is still hashing as the image on disk.
- */
+/** The checkpoint image of a store folder, after finishing any interrupted image write; undefined if none. */
 export function readImage(dir: string): Uint8Array | undefined {
   redoPages(dir);
   try {
-    const bytes = readFileSync(join(dir, CHECKPOINT_FILE));
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    return readFileSync(join(dir, CHECKPOINT_FILE));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -177,24 +162,20 @@ export function readImage(dir: string): Uint8Array | undefined {
 }
 
 /**
- * Writes successive images of one database to `<dir>/tracking.db`, each as the pages that differ from the last.
- * Writes run one at a time, in call order. `known` is the image on disk when the writer starts (as `readImage`
- * returned it; hashed in the background, so nothing may change it); without it the first write replaces the file
- * whole.
+ * Writes successive images of one database to `<dir>/tracking.db`, each as the pages that differ from what the
+ * file holds. Writes run one at a time, in call order.
  */
 export class ImageWriter {
   private pageSize = 0;
   private length = 0;
-  /** Per-page hashes of what tracking.db holds; undefined when unknown (nothing written yet, or a write failed). */
+  /**
+   * Per-page hashes of what tracking.db holds, after a write by this writer; undefined before the first write or
+   * after a failed one: the next write then compares with the file itself.
+   */
   private hashes: Buffer | undefined;
-  private queue: Promise<unknown>;
+  private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    readonly dir: string,
-    known?: Uint8Array,
-  ) {
-    this.queue = known ? this.remember(known).catch(() => undefined) : Promise.resolve();
-  }
+  constructor(readonly dir: string) {}
 
   write(image: Uint8Array): Promise<ImageWriteResult> {
     const result = this.queue.then(() => this.writeNow(image));
@@ -202,32 +183,22 @@ export class ImageWriter {
     return result;
   }
 
-  private async remember(image: Uint8Array): Promise<void> {
-    const pageSize = sqlitePageSize(image);
-    this.hashes = undefined;
-    if (pageSize === undefined) return;
-    const hashes = await hashPages(image, pageSize);
-    this.pageSize = pageSize;
-    this.length = image.length;
-    this.hashes = hashes;
-  }
-
   private async writeNow(image: Uint8Array): Promise<ImageWriteResult> {
     const pageSize = sqlitePageSize(image);
-    const old = this.hashes;
-    if (!old || pageSize === undefined || pageSize !== this.pageSize) return this.writeWhole(image);
-    const pages = image.length / pageSize;
-    const oldPages = this.length / pageSize;
-    const hashes = Buffer.allocUnsafe(pages * HASH);
-    const changed: number[] = [];
-    const perSlice = Math.max(1, Math.floor(SLICE_BYTES / pageSize));
-    for (let p = 0; p < pages; p++) {
-      if (p > 0 && p % perSlice === 0) await yieldToLoop();
-      const at = p * HASH;
-      createHash('sha1').update(image.subarray(p * pageSize, (p + 1) * pageSize)).digest().copy(hashes, at);
-      if (p >= oldPages || hashes.compare(old, at, at + HASH, at, at + HASH) !== 0) changed.push(p);
+    if (pageSize === undefined || (this.hashes && pageSize !== this.pageSize)) return this.writeWhole(image);
+    if (!this.hashes) redoPages(this.dir); // a failed write may have left a durable pages file: finish it first
+    const diff = await this.diff(image, pageSize);
+    if (!diff) return this.writeWhole(image); // no tracking.db yet
+    const { changed, hashes, oldLength } = diff;
+    const done = (): void => {
+      this.pageSize = pageSize;
+      this.length = image.length;
+      this.hashes = hashes;
+    };
+    if (changed.length === 0 && image.length === oldLength) {
+      done();
+      return { pagesWritten: 0, bytesWritten: 0 };
     }
-    if (changed.length === 0 && image.length === this.length) return { pagesWritten: 0, bytesWritten: 0 };
     // Twice the changed bytes (pages file, then in place) against the image once: past half, replace it whole.
     if (2 * changed.length * pageSize >= image.length) return this.writeWhole(image, hashes);
     this.hashes = undefined; // until tracking.db holds this image for sure
@@ -253,17 +224,61 @@ export class ImageWriter {
         await db.write(image, from, to - from, from);
         i = j;
       }
-      if (image.length !== this.length) await db.truncate(image.length);
+      if (image.length !== oldLength) await db.truncate(image.length);
       await db.sync();
     } finally {
       await db.close();
     }
     await unlink(pagesPath);
     await syncFolder(this.dir);
-    this.pageSize = pageSize;
-    this.length = image.length;
-    this.hashes = hashes;
+    done();
     return { pagesWritten: changed.length, bytesWritten: record.length + changed.length * pageSize };
+  }
+
+  /**
+   * The pages of `image` that differ from tracking.db, and the new image's page hashes. Compares with the hashes
+   * of the last write, or else with the file read a slice at a time; undefined when there is no file.
+   */
+  private async diff(image: Uint8Array, pageSize: number): Promise<{ changed: number[]; hashes: Buffer; oldLength: number } | undefined> {
+    const old = this.hashes;
+    let file: FileHandle | undefined;
+    let oldLength = this.length;
+    if (!old) {
+      try {
+        file = await open(join(this.dir, CHECKPOINT_FILE), 'r');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+    }
+    try {
+      if (file) oldLength = (await file.stat()).size;
+      const pages = image.length / pageSize;
+      const hashes = Buffer.allocUnsafe(pages * HASH);
+      const changed: number[] = [];
+      const perSlice = Math.max(1, Math.floor(SLICE_BYTES / pageSize));
+      const onDisk = file ? Buffer.allocUnsafe(perSlice * pageSize) : undefined;
+      for (let first = 0; first < pages; first += perSlice) {
+        if (first > 0) await yieldToLoop();
+        const end = Math.min(pages, first + perSlice);
+        const read = file && onDisk ? (await file.read(onDisk, 0, (end - first) * pageSize, first * pageSize)).bytesRead : 0;
+        for (let p = first; p < end; p++) {
+          const page = image.subarray(p * pageSize, (p + 1) * pageSize);
+          const at = p * HASH;
+          createHash('sha1').update(page).digest().copy(hashes, at);
+          let same: boolean;
+          if (old) same = (p + 1) * pageSize <= oldLength && hashes.compare(old, at, at + HASH, at, at + HASH) === 0;
+          else {
+            const from = (p - first) * pageSize;
+            same = from + pageSize <= read && onDisk!.compare(page, 0, pageSize, from, from + pageSize) === 0;
+          }
+          if (!same) changed.push(p);
+        }
+      }
+      return { changed, hashes, oldLength };
+    } finally {
+      await file?.close();
+    }
   }
 
   /** The first image (or one unlike the last): replaced atomically as a whole file. `hashes` if already known. */
@@ -273,11 +288,12 @@ export class ImageWriter {
     redoPages(this.dir);
     await writeFileAtomic(join(this.dir, CHECKPOINT_FILE), image);
     const pageSize = sqlitePageSize(image);
+    // Without hashes, the next write compares with the file just written.
     if (hashes && pageSize) {
       this.pageSize = pageSize;
       this.length = image.length;
       this.hashes = hashes;
-    } else await this.remember(image);
+    }
     return { pagesWritten: pageSize ? image.length / pageSize : 0, bytesWritten: image.length };
   }
 }

@@ -107,9 +107,9 @@ export class TrackingStore {
     readonly db: Sqlite,
     private readonly lock: OwnerLock | undefined,
     private readonly options: TrackingStoreOptions,
-    state: { generation: number; lsn: number; image: Uint8Array | undefined },
+    state: { generation: number; lsn: number },
   ) {
-    this.imageWriter = new ImageWriter(dir, state.image);
+    this.imageWriter = new ImageWriter(dir);
     this.keys = new MetricKeys(db);
     this.generation = state.generation;
     this.lsn = state.lsn;
@@ -162,7 +162,7 @@ export class TrackingStore {
         }
       }
       const generation = generations.length ? generations[generations.length - 1] : 1;
-      const store = new TrackingStore(dir, db, lock, options, { generation, lsn: last, image });
+      const store = new TrackingStore(dir, db, lock, options, { generation, lsn: last });
       store.ensureDefaultExperiment();
       // A first image makes the default experiment (made outside the journal) durable at once.
       if (!image) await store.checkpoint();

@@ -81,8 +81,8 @@ test('a write after a small change writes a few pages, and tracking.db is then t
     const afterWhole = db.export();
     assert.ok((await writer.write(afterWhole)).pagesWritten <= 4);
     assert.ok(same(readFileSync(join(dir, CHECKPOINT_FILE)), afterWhole));
-    // A writer started on the image read back compares against it: its first write is incremental too.
-    const reader = new ImageWriter(dir, readImage(dir));
+    // A new writer (as after reopening) compares its first image with the file: incremental too.
+    const reader = new ImageWriter(dir);
     db.run("UPDATE t SET v = 'again' WHERE id = 7");
     const third = db.export();
     const again = await reader.write(third);
@@ -94,12 +94,14 @@ test('a write after a small change writes a few pages, and tracking.db is then t
   }
 });
 
-test('a write that fails after its pages file is durable is finished by the next write, which replaces the image whole', async () => {
+test('a write that fails after its pages file is durable is finished by the next write, which then compares with the file', async () => {
   const dir = tempDir();
   try {
     const db = await database(5000);
     const writer = new ImageWriter(dir);
     await writer.write(db.export());
+    db.run("UPDATE t SET v = 'w' WHERE id = 2000");
+    assert.ok((await writer.write(db.export())).pagesWritten <= 4, 'the writer knows the file (hashes)');
     db.run("UPDATE t SET v = 'x' WHERE id = 10");
     // tracking.db cannot be opened for the in-place step (a folder stands in its place for a moment).
     renameSync(join(dir, CHECKPOINT_FILE), join(dir, 'aside'));
@@ -110,12 +112,24 @@ test('a write that fails after its pages file is durable is finished by the next
     renameSync(join(dir, 'aside'), join(dir, CHECKPOINT_FILE));
     db.run("UPDATE t SET v = 'y' WHERE id = 4000");
     const latest = db.export();
-    assert.equal((await writer.write(latest)).bytesWritten, latest.length, 'after a failure nothing is assumed about the file');
+    const next = await writer.write(latest);
+    assert.ok(next.pagesWritten >= 1 && next.pagesWritten <= 4, `${next.pagesWritten} pages`);
     assert.ok(!existsSync(join(dir, PAGES_FILE)));
-    assert.ok(same(readImage(dir), latest));
+    assert.ok(same(readFileSync(join(dir, CHECKPOINT_FILE)), latest));
     db.run("UPDATE t SET v = 'z' WHERE id = 1");
     assert.ok((await writer.write(db.export())).pagesWritten <= 4, 'and incremental again after');
     assert.ok(same(readImage(dir), db.export()));
+    // The same failure, then an image that replaces the file whole: the stale pages file must not outlive it.
+    db.run("UPDATE t SET v = 'stale' WHERE id = 20");
+    renameSync(join(dir, CHECKPOINT_FILE), join(dir, 'aside'));
+    mkdirSync(join(dir, CHECKPOINT_FILE));
+    await assert.rejects(writer.write(db.export()));
+    rmdirSync(join(dir, CHECKPOINT_FILE));
+    renameSync(join(dir, 'aside'), join(dir, CHECKPOINT_FILE));
+    db.run("UPDATE t SET v = 'all new'");
+    const whole = db.export();
+    assert.equal((await writer.write(whole)).bytesWritten, whole.length);
+    assert.ok(same(readImage(dir), whole), 'reading it back redoes nothing stale');
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
