@@ -6,6 +6,8 @@ import type { DiagnosticSink, QuickFix, Span } from '../shared/diagnostics';
 import { describe, entries, entryMap, isMap, isNull, isScalar, isString, safeJson } from '../shared/yamlTree';
 import type { Entry, Node, YAMLMap, YamlDoc } from '../shared/yamlTree';
 import { scalarOffsetMap } from '../shared/scalarOffsets';
+import { constructPython, PyYamlError, PyYamlUnsupported } from '../shared/pyYaml';
+import { pyStrValue } from '../../extension/projects/python/pyRepr';
 import { closest } from '../shared/suggest';
 import { colonEnd, removeEntryFix, reportUnknownKeys } from './context';
 import type { AnalysisContext } from './context';
@@ -202,12 +204,24 @@ export class EntryPointAnalyzer {
     if (def && !isNull(def.value)) {
       const node = def.value!;
       param.default = isScalar(node) ? node.value : JSON.parse(safeJson(node) ?? 'null');
-      param.defaultText = isScalar(node) ? pythonStr(node.value, node.source) : this.text.slice(def.valueSpan.start, def.valueSpan.end);
       param.defaultSpan = def.valueSpan;
+      param.defaultText = this.defaultText(param, node, def);
       param.required = false;
       this.checkDefault(param, node);
     }
     return param;
+  }
+
+  /** str() of the value PyYAML builds, which MLflow substitutes; what PyYAML fails on fails loading the file. */
+  private defaultText(param: MlprojectParameter, node: Node, def: Entry): string {
+    try {
+      return pyStrValue(constructPython(node, this.doc));
+    } catch (e) {
+      if (e instanceof PyYamlError) {
+        this.sink.error('yaml-construct', `PyYAML cannot build the default of '${param.name}' (${e.message}): MLflow's YAML loader fails, so the file cannot be read.`, def.valueSpan);
+      } else if (!(e instanceof PyYamlUnsupported)) throw e;
+      return isScalar(node) ? pythonStr(node.value, node.source) : this.text.slice(def.valueSpan.start, def.valueSpan.end);
+    }
   }
 
   private checkType(param: MlprojectParameter): void {
@@ -297,11 +311,14 @@ export class EntryPointAnalyzer {
 
 }
 
-/** The entries PyYAML keeps: the last of each duplicated key. */
+/**
+ * The entries PyYAML keeps, in the order its dict has them: a repeated key (merged, then written again)
+ * keeps the place of its first occurrence and takes the last value (a Map's set does the same).
+ */
 export function winners<E extends { key: string | null }>(all: E[]): E[] {
   const last = new Map<string, E>();
   for (const e of all) if (e.key !== null) last.set(e.key, e);
-  return all.filter((e) => e.key !== null && last.get(e.key) === e);
+  return [...last.values()];
 }
 
 function isPythonFloat(text: string): boolean {

@@ -2,7 +2,6 @@
 // values before anything starts (MLflow itself checks only `path` and `uri`; float and int are editor help).
 import type { MlprojectParameter } from '../../../language-server/mlproject/model';
 import { isUri, localPathOrNone } from '../python/pyPath';
-import { pyRepr } from '../python/pyRepr';
 
 /** A value as a task definition may hold it (tasks.json allows numbers and booleans too). */
 export type ParameterInput = string | number | boolean;
@@ -12,22 +11,10 @@ export function inputToString(v: ParameterInput): string {
   return typeof v === 'string' ? v : String(v);
 }
 
-/** str() of a JSON-like value as Python prints it (for list/dict defaults, which PyYAML loads as such). */
-function pyStr(v: unknown, nested: boolean): string {
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-  if (typeof v === 'string') return nested ? pyRepr(v) : v;
-  if (Array.isArray(v)) return `[${v.map((x) => pyStr(x, true)).join(', ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v as Record<string, unknown>).map(([k, x]) => `${pyRepr(k)}: ${pyStr(x, true)}`).join(', ')}}`;
-  return String(v);
-}
-
-/** str(default) as MLflow substitutes it; undefined for a required parameter. */
+/** str(default) as MLflow substitutes it (the parser's str() of what PyYAML loads); undefined for a required parameter. */
 export function defaultString(p: MlprojectParameter): string | undefined {
   if (p.required) return undefined;
-  if (p.defaultText !== null && (p.default === null || typeof p.default !== 'object')) return p.defaultText;
-  return pyStr(p.default, false);
+  return p.defaultText ?? undefined;
 }
 
 /** Python's float(): surrounding whitespace, `_` between digits, inf/infinity/nan in any case. */
