@@ -6,7 +6,7 @@ import { shellQuote } from '../python/shlex';
 import { PyFormatError, pyFormat } from '../python/strFormat';
 import { ProjectError } from './errors';
 import type { EntryPoint } from './project';
-import { defaultString, type ValueContext } from './values';
+import { defaultString, emptyPathMessage, type ValueContext } from './values';
 
 /** User parameters in the order given (MLflow keeps dict insertion order for the extras it appends). */
 export type UserParameters = ReadonlyArray<readonly [string, string]>;
@@ -68,6 +68,7 @@ function resolvePath(name: string, value: string, ctx: ValueContext): string {
     // repositories, which the editor does not have. Say so rather than pass the URI on unchanged.
     throw new ProjectError('parameters', `Parameter ${name} is a path and ${value} is a remote URI: MLflow would download it first, which MLflow Workbench cannot do. Download it and pass the local path, or declare the parameter as 'uri'.`);
   }
+  if (local === '') throw new ProjectError('parameters', emptyPathMessage(name, value));
   const abs = abspath(local, ctx.cwd);
   if (!ctx.exists(abs)) throw new ProjectError('parameters', `Got value ${value} for parameter ${name}, but no such file or directory was found.`);
   return abs;
