@@ -3,7 +3,7 @@
 // which is what lets the incremental analysis cache them per entry point.
 import { span } from '../shared/diagnostics';
 import type { DiagnosticSink, QuickFix, Span } from '../shared/diagnostics';
-import { describe, entries, entryMap, isMap, isNull, isScalar, isString, safeJson } from '../shared/yamlTree';
+import { describe, entries, entryMap, isMap, isNull, isScalar, isString, pythonKey, safeJson } from '../shared/yamlTree';
 import type { Entry, Node, YAMLMap, YamlDoc } from '../shared/yamlTree';
 import { scalarOffsetMap } from '../shared/scalarOffsets';
 import { constructPython, PyYamlError, PyYamlUnsupported } from '../shared/pyYaml';
@@ -162,6 +162,7 @@ export class EntryPointAnalyzer {
       span: span(entry.keySpan.start, Math.max(entry.keySpan.end, entry.valueSpan.end)),
     };
     if (entry.merged) param.merged = true;
+    if (isScalar(entry.keyNode) && !pythonKey(entry.keyNode).isStr) param.keyNotStr = true;
     if (isString(value)) {
       param.form = 'short';
       param.type = value.value;
