@@ -206,22 +206,27 @@ export class EntryPointAnalyzer {
       const node = def.value!;
       param.default = isScalar(node) ? node.value : JSON.parse(safeJson(node) ?? 'null');
       param.defaultSpan = def.valueSpan;
-      param.defaultText = this.defaultText(param, node, def);
+      const [text, built] = this.defaultText(param, node, def);
+      param.defaultText = text;
       param.required = false;
-      this.checkDefault(param, node);
+      if (built) this.checkDefault(param, node);
     }
     return param;
   }
 
-  /** str() of the value PyYAML builds, which MLflow substitutes; what PyYAML fails on fails loading the file. */
-  private defaultText(param: MlprojectParameter, node: Node, def: Entry): string {
+  /**
+   * str() of the value PyYAML builds, which MLflow substitutes, and whether PyYAML can build it at all (when it
+   * cannot, the file fails to load: that is reported, and the text is shown as written).
+   */
+  private defaultText(param: MlprojectParameter, node: Node, def: Entry): [string, boolean] {
     try {
-      return pyStrValue(constructPython(node, this.doc));
+      return [pyStrValue(constructPython(node, this.doc)), true];
     } catch (e) {
-      if (e instanceof PyYamlError) {
-        this.sink.error('yaml-construct', `PyYAML cannot build the default of '${param.name}' (${e.message}): MLflow's YAML loader fails, so the file cannot be read.`, def.valueSpan);
-      } else if (!(e instanceof PyYamlUnsupported)) throw e;
-      return isScalar(node) ? pythonStr(node.value, node.source) : this.text.slice(def.valueSpan.start, def.valueSpan.end);
+      if (!(e instanceof PyYamlError || e instanceof PyYamlUnsupported)) throw e;
+      const built = e instanceof PyYamlUnsupported;
+      if (!built) this.sink.error('yaml-construct', `PyYAML cannot build the default of '${param.name}' (${e.message}): MLflow's YAML loader fails, so the file cannot be read.`, def.valueSpan);
+      const written = this.text.slice(def.valueSpan.start, def.valueSpan.end);
+      return [built && isScalar(node) ? pythonStr(node.value, node.source) : written, built];
     }
   }
 
