@@ -185,11 +185,22 @@ export function keyString(key: unknown): string | null {
   return isMergeKey(key) ? '<<' : pythonKey(key).text;
 }
 
+const plainKeys = new Map<string, { text: string; isStr: boolean }>();
+
 /** A scalar key as PyYAML builds it: str(key), and whether it is a str (only str keys can match a `-P name=…`). */
 export function pythonKey(key: Scalar): { text: string; isStr: boolean } {
+  // Keys are mostly the same few plain words, read on every keystroke: memoised by their text.
+  const plain = key.tag === undefined && key.type === 'PLAIN' && typeof key.source === 'string' ? key.source : undefined;
+  const known = plain === undefined ? undefined : plainKeys.get(plain);
+  if (known) return known;
   try {
     const value = constructScalar(key, true);
-    return { text: pyStrValue(value), isStr: typeof value === 'string' };
+    const result = { text: pyStrValue(value), isStr: typeof value === 'string' };
+    if (plain !== undefined && plain.length <= 64) {
+      if (plainKeys.size > 10_000) plainKeys.clear();
+      plainKeys.set(plain, result);
+    }
+    return result;
   } catch {
     // PyYAML fails on the whole file (or the key has a tag we do not model): name it as written.
     return { text: key.value === null ? 'None' : String(key.value), isStr: true };
