@@ -3,9 +3,11 @@
 // which is what lets the incremental analysis cache them per entry point.
 import { span } from '../shared/diagnostics';
 import type { DiagnosticSink, QuickFix, Span } from '../shared/diagnostics';
-import { describe, entries, entryMap, isMap, isNull, isScalar, isString, safeJson } from '../shared/yamlTree';
+import { describe, entries, entryMap, isMap, isNull, isScalar, isString, pythonKey, safeJson } from '../shared/yamlTree';
 import type { Entry, Node, YAMLMap, YamlDoc } from '../shared/yamlTree';
 import { scalarOffsetMap } from '../shared/scalarOffsets';
+import { constructPython, PyYamlError, PyYamlUnsupported } from '../shared/pyYaml';
+import { pyStrValue } from '../../extension/projects/python/pyRepr';
 import { closest } from '../shared/suggest';
 import { colonEnd, removeEntryFix, reportUnknownKeys } from './context';
 import type { AnalysisContext } from './context';
@@ -160,6 +162,7 @@ export class EntryPointAnalyzer {
       span: span(entry.keySpan.start, Math.max(entry.keySpan.end, entry.valueSpan.end)),
     };
     if (entry.merged) param.merged = true;
+    if (isScalar(entry.keyNode) && !pythonKey(entry.keyNode).isStr) param.keyNotStr = true;
     if (isString(value)) {
       param.form = 'short';
       param.type = value.value;
@@ -202,12 +205,29 @@ export class EntryPointAnalyzer {
     if (def && !isNull(def.value)) {
       const node = def.value!;
       param.default = isScalar(node) ? node.value : JSON.parse(safeJson(node) ?? 'null');
-      param.defaultText = isScalar(node) ? pythonStr(node.value, node.source) : this.text.slice(def.valueSpan.start, def.valueSpan.end);
       param.defaultSpan = def.valueSpan;
+      const [text, built] = this.defaultText(param, node, def);
+      param.defaultText = text;
       param.required = false;
-      this.checkDefault(param, node);
+      if (built) this.checkDefault(param, node);
     }
     return param;
+  }
+
+  /**
+   * str() of the value PyYAML builds, which MLflow substitutes, and whether PyYAML can build it at all (when it
+   * cannot, the file fails to load: that is reported, and the text is shown as written).
+   */
+  private defaultText(param: MlprojectParameter, node: Node, def: Entry): [string, boolean] {
+    try {
+      return [pyStrValue(constructPython(node, this.doc)), true];
+    } catch (e) {
+      if (!(e instanceof PyYamlError || e instanceof PyYamlUnsupported)) throw e;
+      const built = e instanceof PyYamlUnsupported;
+      if (!built) this.sink.error('yaml-construct', `PyYAML cannot build the default of '${param.name}' (${e.message}): MLflow's YAML loader fails, so the file cannot be read.`, def.valueSpan);
+      const written = this.text.slice(def.valueSpan.start, def.valueSpan.end);
+      return [built && isScalar(node) ? pythonStr(node.value, node.source) : written, built];
+    }
   }
 
   private checkType(param: MlprojectParameter): void {
@@ -297,11 +317,14 @@ export class EntryPointAnalyzer {
 
 }
 
-/** The entries PyYAML keeps: the last of each duplicated key. */
+/**
+ * The entries PyYAML keeps, in the order its dict has them: a repeated key (merged, then written again)
+ * keeps the place of its first occurrence and takes the last value (a Map's set does the same).
+ */
 export function winners<E extends { key: string | null }>(all: E[]): E[] {
   const last = new Map<string, E>();
   for (const e of all) if (e.key !== null) last.set(e.key, e);
-  return all.filter((e) => e.key !== null && last.get(e.key) === e);
+  return [...last.values()];
 }
 
 function isPythonFloat(text: string): boolean {

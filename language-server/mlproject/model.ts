@@ -26,6 +26,11 @@ export interface MlprojectParameter {
    * where the shared block is written, and other entry points may declare it the same way.
    */
   merged?: true;
+  /**
+   * PyYAML reads the name as a number, a bool or None (`1:`, `on:`), not a str: no `-P` value (always a str)
+   * reaches it, yet MLflow substitutes and logs it under str() of it, which `name` is.
+   */
+  keyNotStr?: true;
 }
 
 export interface CommandPlaceholder {

@@ -6,6 +6,8 @@ import type { Document, Node, Pair, YAMLMap } from 'yaml';
 import { DiagnosticSink, span } from './diagnostics';
 import { parseYamlFast, YAML_OPTIONS } from './fastYaml';
 import { lineNesting } from './nestingBound';
+import { constructScalar } from './pyYamlScalar';
+import { pyStrValue } from '../../extension/projects/python/pyRepr';
 import type { Span } from './diagnostics';
 
 export type YamlDoc = Document.Parsed;
@@ -104,6 +106,9 @@ export function reportYamlProblems(text: string, errors: readonly YamlProblem[],
   }
   for (const w of warnings) {
     const [start, end] = w.pos;
+    // The yaml library only accepts `!!float "1"` when the text looks like its own float; PyYAML constructs it
+    // (float("1")), and a default it cannot build is reported where it is read (pyYaml.ts).
+    if (w.code === 'TAG_RESOLVE_FAILED' && /^Unresolved tag: tag:yaml\.org,2002:(?:str|int|float|bool|null|timestamp)\b/.test(w.message)) continue;
     // safe_load refuses tags it does not know (e.g. !!python/object), so the whole file fails.
     if (w.code === 'TAG_RESOLVE_FAILED') sink.error('yaml-syntax', `${firstLine(w.message)}: MLflow's YAML loader (safe_load) rejects unknown tags.`, widen(text, start, end));
     else sink.warning('yaml-warning', `${firstLine(w.message)}.`, widen(text, start, end));
@@ -171,10 +176,35 @@ export function safeJson(node: Node): string | undefined {
   }
 }
 
-/** The key as PyYAML compares it: scalar keys by their value, anything else is null. Merge keys are '<<'. */
+/**
+ * The key as MLflow names it: str() of the scalar PyYAML builds (`y` stays 'y', `on` is 'True', `~` is 'None',
+ * `0x1F` is '31'); anything else is null. Merge keys are '<<'.
+ */
 export function keyString(key: unknown): string | null {
-  if (isScalar(key)) return key.value === null ? 'null' : isMergeKey(key) ? '<<' : String(key.value);
-  return null;
+  if (!isScalar(key)) return null;
+  return isMergeKey(key) ? '<<' : pythonKey(key).text;
+}
+
+const plainKeys = new Map<string, { text: string; isStr: boolean }>();
+
+/** A scalar key as PyYAML builds it: str(key), and whether it is a str (only str keys can match a `-P name=…`). */
+export function pythonKey(key: Scalar): { text: string; isStr: boolean } {
+  // Keys are mostly the same few plain words, read on every keystroke: memoised by their text.
+  const plain = key.tag === undefined && key.type === 'PLAIN' && typeof key.source === 'string' ? key.source : undefined;
+  const known = plain === undefined ? undefined : plainKeys.get(plain);
+  if (known) return known;
+  try {
+    const value = constructScalar(key, true);
+    const result = { text: pyStrValue(value), isStr: typeof value === 'string' };
+    if (plain !== undefined && plain.length <= 64) {
+      if (plainKeys.size > 10_000) plainKeys.clear();
+      plainKeys.set(plain, result);
+    }
+    return result;
+  } catch {
+    // PyYAML fails on the whole file (or the key has a tag we do not model): name it as written.
+    return { text: key.value === null ? 'None' : String(key.value), isStr: true };
+  }
 }
 
 /** A plain `<<` key: YAML 1.1's merge key, which yaml marks with a symbol value (a quoted '<<' is an ordinary key). */

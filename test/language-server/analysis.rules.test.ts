@@ -56,6 +56,7 @@ test('severities follow what MLflow does: ignored keys warn, unknown types warn,
     'undeclared-placeholder': 'error', 'unused-parameter': 'hint', 'unbalanced-brace': 'error', 'python-env-unknown-key': 'error',
     'python-version-not-string': 'error', 'missing-flavors': 'error', 'missing-loader-module': 'error', 'utc-time-format': 'warning',
     'signature-invalid-json': 'error', 'model-file-not-found': 'error', 'input-example-invalid': 'error', 'merge-not-mapping': 'error',
+    'yaml-construct': 'error',
   };
   const seen = new Set<string>();
   for (const file of files) {

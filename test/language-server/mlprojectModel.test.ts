@@ -124,7 +124,8 @@ test('YAML merge keys: the first mapping of a merged list wins, as in PyYAML', (
     '    command: python train.py {alpha} {beta}',
   ].join('\n');
   const model = parseMlproject(text);
-  assert.deepEqual(model.entryPoints[0].parameters.map((p) => `${p.name}:${p.type}=${p.defaultText}`), ['beta:float=0.5', 'alpha:int=1']);
+  // flatten_mapping puts *b's entries before *a's; the dict then keeps alpha's first place with *a's value.
+  assert.deepEqual(model.entryPoints[0].parameters.map((p) => `${p.name}:${p.type}=${p.defaultText}`), ['alpha:int=1', 'beta:float=0.5']);
   assert.deepEqual(model.diagnostics.map((d) => d.code), ['unknown-key', 'unknown-key']);
 });
 

@@ -274,3 +274,42 @@ json.dump(out, sys.stdout)
     assert.deepEqual([built.command, built.params], expected[i], row.what);
   });
 });
+
+test('an empty path (or file: naming nothing) is refused: MLflow tries to download it and fails', () => {
+  for (const value of ['', 'file:', 'file://']) {
+    assert.match(refusal('paths', [['data', value], ['model_uri', 's3://b/m']]), /MLflow does not read that as the current folder but tries to download it and fails/, JSON.stringify(value));
+  }
+  // '.' is the way to name the project folder.
+  assert.equal(build('paths', [['data', '.'], ['model_uri', 's3://b/m']]).command, `python train.py --data ${dir} --model s3://b/m`);
+});
+
+test("defaults are str() of PyYAML's values; names as PyYAML keys them; merged params in its dict order", () => {
+  const text = `
+common: &common
+  a: {type: float, default: 0.5}
+  b: {type: int, default: 3}
+entry_points:
+  main:
+    parameters:
+      c: string
+      <<: *common
+      a: {type: float, default: 1.0e-05}
+      y: {type: float, default: 6.02e+23}
+      n: {type: string, default: 2001-12-14}
+      e: {type: string, default: 1e-05}
+      h: {type: int, default: 0x1F}
+      big: {type: int, default: 123456789012345678901234567890}
+      d: {type: string, default: {}}
+      l: {type: string, default: [1.0e+20, y, on, ~]}
+      1: {type: string, default: one}
+    command: "run {a} {b} {c} {y} {n} {e} {h} {big} {d} {l}"
+`;
+  const model = loadProject(text, dir, () => true).model;
+  const ep = resolveEntryPoint(model, 'main', env);
+  const built = buildCommand(ep, [['c', 'x'], ['1', 'given']], ctx);
+  assert.equal(built.command, "run 1e-05 3 x 6.02e+23 2001-12-14 1e-05 31 123456789012345678901234567890 '{}' '[1e+20, '\"'\"'y'\"'\"', True, None]' --1 given");
+  // PyYAML's flatten_mapping puts the merged a, b first; the later `a:` keeps a's place. `1:` is the int 1:
+  // no -P reaches it, so `-P 1=given` is an extra and both are logged under '1'.
+  assert.deepEqual(built.params.map(([k]) => k), ['a', 'b', 'c', 'y', 'n', 'e', 'h', 'big', 'd', 'l', '1', '1']);
+  assert.deepEqual(built.params[10], ['1', 'one']);
+});

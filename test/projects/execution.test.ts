@@ -182,11 +182,21 @@ test('bad input is refused before any run exists', async () => {
   const typed = await run({ parameters: [['steps', 'three']], experiment: { id: '0' } });
   assert.equal(typed.outcome.status, 'REFUSED');
   assert.match(typed.output, /'steps' is an int: "three" is not a whole number/);
+  assert.match(typed.output, /MLflow itself does not check it[\s\S]*To run anyway, set "checkValueTypes": false/);
   const path = await run({ parameters: [['data', 'missing.csv']], experiment: { id: '0' } });
   assert.match(path.output, /Got value missing.csv for parameter data, but no such file or directory was found/);
   const unknown = await run({ entryPoint: 'nope', experiment: { id: '0' } });
   assert.match(unknown.output, /Could not find nope among entry points \['main', 'fail', 'sleep', 'self_end'\]/);
   assert.equal(store.searchRuns({ experiment_ids: ['0'], max_results: 1000 }).runs.length, before);
+});
+
+test('checkValueTypes: false runs a value only the editor refuses, as MLflow would pass it', async () => {
+  // int('0x4') fails, so the editor refuses it; MLflow passes the text on, and Python's sys.exit(0x4) reads it.
+  const refused = await run({ entryPoint: 'fail', parameters: [['code', '0x4']], experiment: { id: '0' } });
+  assert.equal(refused.outcome.status, 'REFUSED');
+  const { outcome } = await run({ entryPoint: 'fail', parameters: [['code', '0x4']], experiment: { id: '0' }, checkValueTypes: false });
+  assert.equal(outcome.exitCode, 4);
+  assert.deepEqual(store.getRun(outcome.runId!).data.params, [{ key: 'code', value: '0x4' }]);
 });
 
 test('a python_env.yaml project gets its virtualenv created once (MLflow naming), then reused', { timeout: 180_000 }, async () => {

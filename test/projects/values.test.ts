@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { loadProject } from '../../extension/projects/core/project';
 import { parseAssignment, valuesWithoutPrompt, initialValue } from '../../extension/projects/core/lastValues';
 import { finalStatus, osUser, projectRunTags, sourceName } from '../../extension/projects/core/runRecord';
-import { defaultString, isPythonFloat, isPythonInt } from '../../extension/projects/core/values';
+import { checkValue, checkValues, defaultString, isPythonFloat, isPythonInt } from '../../extension/projects/core/values';
+import { validateTaskDefinition } from '../../extension/projects/core/taskDefinition';
 
 test("float and int checks accept exactly what CPython's float() and int() accept", () => {
   const inputs = ['1', '-1', '+2', ' 3 ', '1.5', '.5', '5.', '1e3', '1E-3', '1_000', '1__0', '_1', '1_', '1.5e', 'inf', '-Infinity', 'nan', 'NaN', 'infinit', '0x10', '1,5', '', ' ', 'abc', '1.2.3', '١٢', '0.1_2', '1e1_0', '+-1', '00', '0b1'];
@@ -68,4 +69,26 @@ test('the end status: FINISHED on 0, FAILED otherwise, KILLED when stopped — o
   assert.equal(finalStatus('RUNNING', { stopped: true, exitCode: 0 }), 'KILLED');
   assert.equal(finalStatus('FINISHED', { stopped: false, exitCode: 1 }), undefined);
   assert.equal(finalStatus('FAILED', { stopped: true, exitCode: null }), undefined);
+});
+
+test('checkValue: float/int problems are the editor\'s own (MLflow passes them on): said so, and marked for "Run anyway"', () => {
+  const model = loadProject('entry_points:\n  main:\n    parameters:\n      f: float\n      i: int\n      u: uri\n      p: path\n    command: "x {f} {i} {u} {p}"\n', '/p', () => true).model;
+  const [f, i, u, p] = model.entryPoints[0].parameters;
+  const ctx = { cwd: '/p', exists: (abs: string) => abs === '/p/data.csv' };
+  assert.equal(checkValue(f, '0.5', ctx), undefined);
+  const bad = checkValue(f, 'abc', ctx)!;
+  assert.equal(bad.editorOnly, true);
+  assert.match(bad.message, /MLflow itself does not check it and would pass the text to the program as is/);
+  assert.equal(checkValue(i, '1.5', ctx)!.editorOnly, true);
+  // MLflow's own checks stay refusals.
+  assert.equal(checkValue(u, 'relative', ctx)!.editorOnly, false);
+  assert.equal(checkValue(p, 'missing.csv', ctx)!.editorOnly, false);
+  assert.equal(checkValue(p, '', ctx)!.editorOnly, false);
+  assert.equal(checkValue(p, 'data.csv', ctx), undefined);
+  assert.deepEqual(checkValues([f, i, u, p], [['i', 'x'], ['f', '1'], ['extra', 'x'], ['u', 'nope']], ctx).map((v) => v.editorOnly), [true, false]);
+});
+
+test('the task\'s checkValueTypes must be a boolean', () => {
+  assert.equal(validateTaskDefinition({ type: 'mlflow', checkValueTypes: false }).ok, true);
+  assert.deepEqual(validateTaskDefinition({ type: 'mlflow', checkValueTypes: 'no' }), { ok: false, errors: ["'checkValueTypes' must be true or false."] });
 });

@@ -6,7 +6,7 @@ import { shellQuote } from '../python/shlex';
 import { PyFormatError, pyFormat } from '../python/strFormat';
 import { ProjectError } from './errors';
 import type { EntryPoint } from './project';
-import { defaultString, type ValueContext } from './values';
+import { defaultString, emptyPathMessage, type ValueContext } from './values';
 
 /** User parameters in the order given (MLflow keeps dict insertion order for the extras it appends). */
 export type UserParameters = ReadonlyArray<readonly [string, string]>;
@@ -37,7 +37,7 @@ function userMap(user: UserParameters): Map<string, string> {
 /** _validate_parameters: a declared parameter with no default and no value. */
 export function missingParameters(ep: EntryPoint, user: UserParameters): string[] {
   const given = new Set(user.map(([k]) => k));
-  return ep.parameters.filter((p) => p.required && !given.has(p.name)).map((p) => p.name);
+  return ep.parameters.filter((p) => p.required && (p.keyNotStr || !given.has(p.name))).map((p) => p.name);
 }
 
 /**
@@ -50,12 +50,13 @@ export function computeParameters(ep: EntryPoint, user: UserParameters, ctx: Val
   if (missing.length) throw new ProjectError('parameters', `No value given for missing parameters: ${missing.map((n) => `'${n}'`).join(', ')}`);
   const declared: Array<[string, string]> = [];
   for (const p of ep.parameters) {
-    let value = values.has(p.name) ? values.get(p.name)! : defaultString(p)!;
+    // A name PyYAML read as a number or bool is out of reach of -P values (str keys): it keeps its default.
+    let value = values.has(p.name) && !p.keyNotStr ? values.get(p.name)! : defaultString(p)!;
     if (resolvePaths && p.type === 'path') value = resolvePath(p.name, value, ctx);
     else if (p.type === 'uri' && !isUri(value)) throw new ProjectError('parameters', `Expected URI for parameter ${p.name} but got ${value}`);
     declared.push([p.name, shellQuote(value)]);
   }
-  const names = new Set(ep.parameters.map((p) => p.name));
+  const names = new Set(ep.parameters.filter((p) => !p.keyNotStr).map((p) => p.name));
   const extra: Array<[string, string]> = [];
   for (const [k, v] of values) if (!names.has(k)) extra.push([k, shellQuote(v)]);
   return { declared, extra };
@@ -68,6 +69,7 @@ function resolvePath(name: string, value: string, ctx: ValueContext): string {
     // repositories, which the editor does not have. Say so rather than pass the URI on unchanged.
     throw new ProjectError('parameters', `Parameter ${name} is a path and ${value} is a remote URI: MLflow would download it first, which MLflow Workbench cannot do. Download it and pass the local path, or declare the parameter as 'uri'.`);
   }
+  if (local === '') throw new ProjectError('parameters', emptyPathMessage(name, value));
   const abs = abspath(local, ctx.cwd);
   if (!ctx.exists(abs)) throw new ProjectError('parameters', `Got value ${value} for parameter ${name}, but no such file or directory was found.`);
   return abs;

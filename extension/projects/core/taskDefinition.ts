@@ -21,6 +21,8 @@ export interface MlflowTaskDefinition {
   runName?: string;
   /** `mlflow run -A`: docker run options for docker_env projects (`true` for a bare flag). */
   dockerArgs?: Record<string, string | boolean>;
+  /** false: run even when a float/int value fails the editor's check (MLflow passes such values on unchecked). */
+  checkValueTypes?: boolean;
 }
 
 /** The contributes.taskDefinitions entry of package.json, verbatim. */
@@ -43,6 +45,11 @@ export const TASK_DEFINITION_CONTRIBUTION = {
       additionalProperties: { type: ['string', 'boolean'] },
       description: 'docker run options for docker_env projects, as `mlflow run -A name=value` (true for a flag).',
     },
+    checkValueTypes: {
+      type: 'boolean',
+      default: true,
+      description: "Refuse float and int parameter values that Python's float()/int() would not read. MLflow itself does not check them: false runs anyway.",
+    },
   },
 } as const;
 
@@ -59,6 +66,7 @@ export function validateTaskDefinition(raw: unknown): Validated {
   for (const key of ['project', 'entryPoint', 'experiment', 'experimentId', 'runName'] as const) {
     if (d[key] !== undefined && typeof d[key] !== 'string') errors.push(`'${key}' must be a string.`);
   }
+  if (d.checkValueTypes !== undefined && typeof d.checkValueTypes !== 'boolean') errors.push("'checkValueTypes' must be true or false.");
   if (d.entryPoint === '') errors.push("'entryPoint' cannot be empty.");
   if (d.envManager !== undefined && !isEnvManager(d.envManager)) errors.push(`'envManager' must be one of ${ENV_MANAGERS.join(', ')}.`);
   if (d.experiment !== undefined && d.experimentId !== undefined) errors.push("Give either 'experiment' or 'experimentId', not both.");

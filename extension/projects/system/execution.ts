@@ -14,7 +14,7 @@ import { effectiveEnv, wrapCommand, type EnvManager, type EnvironmentPlan } from
 import { ProjectError } from '../core/errors';
 import { assertRunnable, isMlprojectFileName, loadProject, resolveEntryPoint, type LoadedProject } from '../core/project';
 import { finalStatus, osUser, projectRunTags } from '../core/runRecord';
-import { checkValue } from '../core/values';
+import { checkValues, RUN_ANYWAY_HINT } from '../core/values';
 import { gitInfo } from './git';
 import { planEnvironment, prepareEnvironment } from './environments';
 import { GroupProcess, type Env, type OutputSink } from './processes';
@@ -38,6 +38,8 @@ export interface RunRequest {
   tracking: TrackingEndpoint;
   /** The environment the child inherits; default process.env. */
   env?: Env;
+  /** false: float/int values the editor's check refuses run anyway (MLflow does not check them). Default true. */
+  checkValueTypes?: boolean;
 }
 
 export type RunStatusOutcome = 'FINISHED' | 'FAILED' | 'KILLED';
@@ -183,13 +185,12 @@ export class ProjectRunExecution {
     assertRunnable(project.model);
     const ep = resolveEntryPoint(project.model, req.entryPoint, this.env);
     const ctx = { cwd: req.projectDir, exists: existsSync };
-    const declared = new Map(ep.parameters.map((p) => [p.name, p]));
-    const problems = req.parameters.flatMap(([k, v]) => {
-      const p = declared.get(k);
-      const problem = p && checkValue(p, v, ctx);
-      return problem ? [problem] : [];
-    });
-    if (problems.length) throw new ProjectError('parameters', problems.join('\n'));
+    // Float/int checks are the editor's own (MLflow passes such values on): skipped when the user said "run anyway".
+    const problems = checkValues(ep.parameters, req.parameters, ctx).filter((p) => !(p.editorOnly && req.checkValueTypes === false));
+    if (problems.length) {
+      const hint = problems.every((p) => p.editorOnly) ? `\n${RUN_ANYWAY_HINT}` : '';
+      throw new ProjectError('parameters', problems.map((p) => p.message).join('\n') + hint);
+    }
     const built = buildCommand(ep, req.parameters, ctx);
     const effective = effectiveEnv(project.model.environment, req.envManager);
     const plan = await planEnvironment(project.model, effective, { projectDir: req.projectDir, env: this.env }, (w) => say(`WARNING: ${w}`));

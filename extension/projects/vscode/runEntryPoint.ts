@@ -9,7 +9,7 @@ import { defaultEnv, ENV_MANAGERS, type EnvManager } from '../core/envPlan';
 import { blockingProblems } from '../core/project';
 import { initialValue, rememberKey, valuesWithoutPrompt, type RememberedRun } from '../core/lastValues';
 import { TASK_TYPE, taskLabel, type MlflowTaskDefinition } from '../core/taskDefinition';
-import { checkValue } from '../core/values';
+import { checkValue, checkValues } from '../core/values';
 import type { ProjectsDeps } from './deps';
 import { discoverProjects, readDiscovered, type DiscoveredProject } from './discovery';
 import { projectTask } from './taskProvider';
@@ -69,7 +69,12 @@ async function askParameters(project: DiscoveredProject, params: readonly Mlproj
       prompt: `${p.name}: ${type}${p.required ? ' (required)' : p.defaultText !== null ? ` (default ${p.defaultText})` : ''}`,
       value: initialValue(p, remembered),
       ignoreFocusOut: true,
-      validateInput: (v) => checkValue(p, v, ctx),
+      validateInput: (v) => {
+        const problem = checkValue(p, v, ctx);
+        // Only the editor refuses it (MLflow would pass it on): a warning, which Enter accepts.
+        if (problem?.editorOnly) return { message: `${problem.message} Press Enter to run anyway.`, severity: vscode.InputBoxValidationSeverity.Warning };
+        return problem?.message;
+      },
     });
     if (value === undefined) return undefined;
     out.push([p.name, value]);
@@ -137,6 +142,7 @@ export async function runEntryPoint(deps: ProjectsDeps, state: vscode.Memento, t
   let env: { manager?: EnvManager } | undefined = prompt ? undefined : { manager: remembered?.envManager };
   let experiment: ExperimentChoice | undefined = prompt ? undefined : remembered?.experimentId ? { id: remembered.experimentId } : remembered?.experimentName ? { name: remembered.experimentName } : {};
   let runName: string | undefined = prompt ? undefined : '';
+  const prompted = !values;
   if (!values) {
     values = await askParameters(project, declared, remembered, title);
     if (!values) return;
@@ -153,6 +159,12 @@ export async function runEntryPoint(deps: ProjectsDeps, state: vscode.Memento, t
     runName = await vscode.window.showInputBox({ title, prompt: 'Run name (optional)', placeHolder: 'Empty: a generated name', value: remembered?.runName ?? '', ignoreFocusOut: true });
     if (runName === undefined) return;
   }
+  // Remembered values the editor's float/int check refuses: MLflow would run them, so offer to.
+  const editorOnly = checkValues(declared, values, { cwd: project.dir, exists: existsSync }).filter((p) => p.editorOnly);
+  if (editorOnly.length && !prompted) {
+    const anyway = 'Run anyway';
+    if ((await vscode.window.showWarningMessage(editorOnly.map((p) => p.message).join('\n'), { modal: true }, anyway)) !== anyway) return;
+  }
   await state.update(key, {
     parameters: Object.fromEntries(values.filter(([k]) => declared.some((p) => p.name === k))),
     extras: values.filter(([k]) => !declared.some((p) => p.name === k)),
@@ -167,6 +179,7 @@ export async function runEntryPoint(deps: ProjectsDeps, state: vscode.Memento, t
   if (experiment.id) definition.experimentId = experiment.id;
   else if (experiment.name) definition.experiment = experiment.name;
   if (runName) definition.runName = runName;
+  if (editorOnly.length) definition.checkValueTypes = false;
   const ep = project.model.entryPoints.find((e) => e.name === entryPoint);
   await vscode.tasks.executeTask(projectTask(definition, project.folder, taskLabel(project.label, entryPoint), deps, ep?.command ?? undefined));
 }

@@ -59,5 +59,6 @@ export async function runRequestFor(definition: vscode.TaskDefinition, folder: v
     dockerArgs: d.dockerArgs ? Object.entries(d.dockerArgs) : undefined,
     tracking: await endpointFor(sessions, folder),
     env: childEnvironment(),
+    checkValueTypes: d.checkValueTypes,
   };
 }
