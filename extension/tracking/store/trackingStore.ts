@@ -35,6 +35,7 @@ import { readRunColumns, type RunColumns } from './runColumns';
 import { generateRunName } from './runNames';
 import { readMetricPointsColumnar, readMetricSeries, type ColumnarPoints, type SeriesQuery, type StepBounds } from './seriesReads';
 import { MIGRATION_BACKFILLS, MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { PointStore, type PointStoreOptions } from './points/pointStore';
 import { loadSqlJs, Sqlite } from './sqlite';
 
 export interface TrackingStoreOptions {
@@ -44,8 +45,15 @@ export interface TrackingStoreOptions {
   lock?: boolean;
   /** Root of default artifact locations; runs get `<root><exp>/<run>/artifacts`. */
   artifactRoot?: string;
-  /** Checkpoint once the journal holds this many bytes (default 64 MiB). */
+  /**
+   * Checkpoint once the journal holds this many bytes (default 16 MiB: replaying that much after a crash takes
+   * well under a second).
+   */
   checkpointBytes?: number;
+  /** Memory for decoded metric chunks kept between reads (default 64 MiB; points/chunkCache.ts). */
+  pointCacheBytes?: number;
+  /** Chunk size, buffer budget and segment size of the point store (tests; defaults in points/pointStore.ts). */
+  pointOptions?: Omit<PointStoreOptions, 'dir' | 'cacheBytes'>;
   /** Checkpoint a non-empty journal this often while idle (default 60 s; 0 disables). */
   checkpointIntervalMs?: number;
   now?: () => number;
@@ -65,6 +73,9 @@ const PAGE_SIZE = 16384;
 const BATCH_WINDOW_MS = 250;
 const LARGE_OP_BYTES = 256 * 1024;
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
+const DEFAULT_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+/** The schema version whose migration moved metric points out of SQLite (the image is vacuumed after it). */
+const POINTS_SCHEMA = 6;
 
 function parseExperimentId(id: unknown): number {
   if (typeof id === 'number' && Number.isInteger(id) && id >= 0) return id;
@@ -101,11 +112,19 @@ export class TrackingStore {
   private constructor(
     readonly dir: string,
     readonly db: Sqlite,
+    /** The metric points (points/pointStore.ts); gc drops runs and compacts segments through it. */
+    readonly points: PointStore,
     private readonly lock: OwnerLock | undefined,
     private readonly options: TrackingStoreOptions,
     state: { generation: number; lsn: number },
   ) {
     this.keys = new MetricKeys(db);
+    // Compaction deletes old segments only after an image naming the new ones is durable: a checkpoint begun
+    // after it (one already running exported the index before the compaction).
+    points.durable = async () => {
+      await this.checkpointing;
+      await this.checkpoint();
+    };
     this.generation = state.generation;
     this.lsn = state.lsn;
     this.journal = Journal.open<Op>(journalPath(dir, this.generation));
@@ -140,7 +159,11 @@ export class TrackingStore {
       // Large pages: sql.js copies each dirty page into its in-memory file on commit, and metric ingest
       // appends in clusters, so fewer, bigger pages roughly double ingest (page_size only takes on a new file).
       db.exec(`PRAGMA page_size = ${PAGE_SIZE}; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;`);
-      migrate(db);
+      const points = new PointStore(db, { ...options.pointOptions, dir: join(dir, 'points'), cacheBytes: options.pointCacheBytes });
+      points.recover();
+      const from = migrate(db, points);
+      // The old points are gone from the image: shrink it before it is written.
+      if (from < POINTS_SCHEMA && from > 0) db.exec('VACUUM');
       const lsn = Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'lsn'")?.value ?? 0);
       const generations = journalGenerations(dir);
       const keys = new MetricKeys(db);
@@ -149,8 +172,12 @@ export class TrackingStore {
         for (const entry of Journal.replay<Op>(journalPath(dir, gen))) {
           if (entry.lsn <= last) continue;
           try {
-            db.transaction(() => applyOp(db, keys, entry.op));
+            db.transaction(() => {
+              applyOp(db, keys, points, entry.op);
+              points.commitStaged();
+            });
           } catch {
+            points.discardStaged();
             keys.reset(); // an op that failed when logged was never journaled; this is defensive only
           }
           last = entry.lsn;
@@ -158,10 +185,11 @@ export class TrackingStore {
       }
       const generation = generations.length ? generations[generations.length - 1] : 1;
       const fresh = !existsSync(checkpoint);
-      const store = new TrackingStore(dir, db, lock, options, { generation, lsn: last });
+      const store = new TrackingStore(dir, db, points, lock, options, { generation, lsn: last });
       store.ensureDefaultExperiment();
-      // A first image makes the default experiment (made outside the journal) durable at once.
-      if (fresh) await store.checkpoint();
+      // A first image makes the default experiment (made outside the journal) durable at once; after the v6
+      // migration, one records the chunks it wrote (until then the old image and journal still hold the points).
+      if (fresh || from < POINTS_SCHEMA) await store.checkpoint();
       return store;
     } catch (err) {
       lock?.release();
@@ -197,20 +225,23 @@ export class TrackingStore {
     this.beginBatch();
     this.db.run('SAVEPOINT op');
     try {
-      applyOp(this.db, this.keys, op);
+      applyOp(this.db, this.keys, this.points, op);
       this.db.run('RELEASE op');
     } catch (err) {
       this.db.run('ROLLBACK TO op');
       this.db.run('RELEASE op');
+      this.points.discardStaged();
       this.keys.reset();
       throw err;
     }
+    // Only now do the op's points join the tails (a flush writes index rows: outside the op's savepoint).
+    this.points.commitStaged();
     const journaled = this.journal.size;
     const durable = this.journal.append({ lsn: ++this.lsn, op });
     // A large op (OTLP spans) commits its SQLite transaction at once: sql.js's COMMIT costs grow with the pages
     // it carries, and several large ops in one batch window would block the event loop for a long COMMIT.
     if (this.journal.size - journaled > LARGE_OP_BYTES) this.endBatch();
-    if (this.journal.size > (this.options.checkpointBytes ?? 64 * 1024 * 1024)) void this.checkpoint().catch(() => undefined);
+    if (this.journal.size > (this.options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES)) void this.checkpoint().catch(() => undefined);
     return durable;
   }
 
@@ -248,12 +279,17 @@ export class TrackingStore {
     const previous = this.journal;
     this.generation += 1;
     this.journal = Journal.open<Op>(journalPath(this.dir, this.generation));
+    // Metric points: every tail into chunks, segments fsync'ed, their ends recorded in the image.
+    this.beginBatch();
+    const retired = this.points.prepareCheckpoint();
     this.endBatch();
     this.db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('lsn', ?)", [String(this.lsn)]);
     const image = this.db.db.export();
     await previous.close();
     await writeFileAtomic(join(this.dir, CHECKPOINT_FILE), image);
     removeJournalsBefore(this.dir, this.generation);
+    // Segments a compaction emptied: the image that no longer names them is durable now.
+    this.points.checkpointDone(retired);
   }
 
   async close(): Promise<void> {
@@ -264,6 +300,7 @@ export class TrackingStore {
     this.closed = true;
     await this.journal.close();
     await this.parallelJson.stop();
+    this.points.close();
     this.db.close();
     this.lock?.release();
   }
@@ -560,7 +597,7 @@ export class TrackingStore {
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
     const keyId = this.keys.existing(key);
     if (keyId === undefined) return { metrics: [] };
-    const all = readMetricHistory(this.db, run.id, keyId, key);
+    const all = readMetricHistory(this.points, run.id, keyId, key);
     if (maxResults === undefined && !pageToken) return { metrics: all };
     const offset = decodePageToken(pageToken);
     const size = maxResults ?? all.length;
@@ -588,7 +625,7 @@ export class TrackingStore {
     const { historyJson: cache, historyScratch: scratch, parallelJson } = this;
     // Read now, not when the slices are taken: the answer is the history as of this call.
     const columns = scratch.columns.take(count);
-    const history = readHistoryColumns(this.db, run.id, keyId, key, count, columns);
+    const history = readHistoryColumns(this.points, run.id, keyId, key, columns);
     if (!found.keep) {
       return (async function* slices(): AsyncGenerator<Uint8Array> {
         try {
@@ -629,7 +666,7 @@ export class TrackingStore {
     const perRun = runIds.map((id) => {
       const uuid = validateRunId(id);
       const run = findRun(this.db, uuid);
-      return { uuid, points: keyId === undefined ? [] : readMetricPointsByStep(this.db, run.id, keyId) };
+      return { uuid, points: keyId === undefined ? [] : readMetricPointsByStep(this.points, run.id, keyId) };
     });
     const allSteps = [...new Set(perRun.flatMap((r) => r.points.map((p) => p[0])))].sort((a, b) => a - b);
     const start = startStep ?? 0;
@@ -659,7 +696,7 @@ export class TrackingStore {
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
     const keyId = this.keys.existing(key);
     if (keyId === undefined) return { step: new Float64Array(0), timestamp: new Float64Array(0), value: new Float64Array(0) };
-    return readMetricPointsColumnar(this.db, run.id, keyId, range);
+    return readMetricPointsColumnar(this.points, run.id, keyId, range);
   }
 
   /** Our extension, for charts: a metric downsampled from its block summaries (seriesReads.ts). */
@@ -673,7 +710,7 @@ export class TrackingStore {
     const keyId = this.keys.existing(key);
     const total = keyId === undefined ? undefined : this.db.get<{ count: number }>('SELECT count FROM latest_metrics WHERE run_id = ? AND key_id = ?', [run.id, keyId])?.count;
     if (keyId === undefined || total === undefined) return { total: 0, exact: true, step: [], timestamp: [], value: [] };
-    return readMetricSeries(this.db, run.id, keyId, total, query);
+    return readMetricSeries(this.points, run.id, keyId, total, query);
   }
 
   /** Internal id of an active or deleted run; for the artifact confinement check. */
@@ -721,9 +758,11 @@ function toMetricTuple(m: MetricInput): MetricTuple {
   return [key, toJournalNumber(value), validateTimestamp(m.timestamp), validateStep(m.step)];
 }
 
-function migrate(db: Sqlite): void {
+/** Brings the image to the current schema; the version it stood at (0: a new store). */
+function migrate(db: Sqlite, points: PointStore): number {
   const hasMeta = db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
   let version = hasMeta ? Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")?.value ?? 0) : 0;
+  const from = version;
   if (version > SCHEMA_VERSION) {
     throw new Error(`This store was written by a newer MLflow Workbench (schema ${version}; this version reads up to ${SCHEMA_VERSION}).`);
   }
@@ -731,9 +770,10 @@ function migrate(db: Sqlite): void {
     const next = version + 1;
     db.transaction(() => {
       db.exec(MIGRATIONS[version]);
-      MIGRATION_BACKFILLS[next]?.(db);
+      MIGRATION_BACKFILLS[next]?.(db, { points });
       db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [String(next)]);
     });
     version = next;
   }
+  return from;
 }
