@@ -3,9 +3,9 @@
 //   steps, then timestamps: the first as a signed varint, the rest as signed varint deltas | u32 crc32 of all before.
 // Values come first so that they start 8-byte aligned and decode as one copy. A signed varint is zigzag-like:
 // the first byte carries the sign and the magnitude's low 6 bits, later bytes 7 bits each, with plain arithmetic
-// (no 32-bit bit operations), so any safe integer — and any delta between two of them, up to 2^54 — is exact.
-// A chunk holding steps or timestamps that are not safe integers (an int64 beyond 2^53 arrives as the nearest
-// double) keeps them as raw doubles instead (format 2). Steps +1 and timestamps a few ms apart cost 10 bytes a point.
+// (no 32-bit bit operations), exact for any safe integer. A chunk whose steps or timestamps are not all safe
+// integers with safe deltas (an int64 beyond 2^53 arrives as the nearest double; two safe integers of opposite
+// signs can lie more than 2^53 apart) keeps them as raw doubles instead (format 2). Steps +1 and timestamps a few ms apart cost 10 bytes a point.
 import { crc32 } from 'node:zlib';
 
 const FORMAT_VARINT = 1;
@@ -35,8 +35,13 @@ function writeSigned(out: Uint8Array, pos: number, d: number): number {
   return pos;
 }
 
+/** Whether every value and every delta between neighbours is a safe integer (then deltas are exact). */
 function allSafe(c: Float64Array, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!Number.isSafeInteger(c[i])) return false;
+  let prev = 0;
+  for (let i = from; i < to; i++) {
+    if (!Number.isSafeInteger(c[i]) || Math.abs(c[i] - prev) > Number.MAX_SAFE_INTEGER) return false;
+    prev = c[i];
+  }
   return true;
 }
 

@@ -59,8 +59,8 @@ function toChunkRow(r: unknown[]): ChunkRow {
 export function comparePoints(s1: number, t1: number, v1: number, s2: number, t2: number, v2: number): number {
   if (s1 !== s2) return s1 < s2 ? -1 : 1;
   if (t1 !== t2) return t1 < t2 ? -1 : 1;
-  const n1 = v1 !== v1 ? 1 : 0; // eslint-disable-line no-self-compare
-  const n2 = v2 !== v2 ? 1 : 0; // eslint-disable-line no-self-compare
+  const n1 = v1 !== v1 ? 1 : 0;
+  const n2 = v2 !== v2 ? 1 : 0;
   const a = n1 ? 0 : v1;
   const b = n2 ? 0 : v2;
   if (a !== b) return a < b ? -1 : 1;
