@@ -642,7 +642,7 @@ export class TrackingStore {
           kept.push(slice);
           yield slice;
         }
-        cache.set(run.id, keyId, count, kept, history.length);
+        cache.set(run.id, keyId, count, kept);
       } finally {
         scratch.columns.give(columns);
       }
