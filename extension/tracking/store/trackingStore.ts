@@ -168,21 +168,26 @@ export class TrackingStore {
       const generations = journalGenerations(dir);
       const keys = new MetricKeys(db);
       let last = lsn;
+      // One transaction, a savepoint per op (as commit does): a COMMIT per op would copy dirty pages per op.
+      db.run('BEGIN');
       for (const gen of generations) {
         for (const entry of Journal.replay<Op>(journalPath(dir, gen))) {
           if (entry.lsn <= last) continue;
+          db.run('SAVEPOINT op');
           try {
-            db.transaction(() => {
-              applyOp(db, keys, points, entry.op);
-              points.commitStaged();
-            });
+            applyOp(db, keys, points, entry.op);
+            db.run('RELEASE op');
+            points.commitStaged();
           } catch {
+            db.run('ROLLBACK TO op');
+            db.run('RELEASE op');
             points.discardStaged();
             keys.reset(); // an op that failed when logged was never journaled; this is defensive only
           }
           last = entry.lsn;
         }
       }
+      db.run('COMMIT');
       const generation = generations.length ? generations[generations.length - 1] : 1;
       const fresh = !existsSync(checkpoint);
       const store = new TrackingStore(dir, db, points, lock, options, { generation, lsn: last });
