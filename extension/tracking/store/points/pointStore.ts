@@ -276,8 +276,8 @@ export class PointStore {
     const p = sortedCopy(tail.view());
     this.writeChunk(s, p);
     this.buffered -= tail.n;
-    tail.n = 0;
-    if (tail.step.length > this.chunkPoints * 2) s.tail = new Points();
+    // A fresh, small tail: a thousand idle series must not each keep a chunk's worth of memory.
+    s.tail = new Points();
     s.seen = undefined;
   }
 
