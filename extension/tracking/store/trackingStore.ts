@@ -704,7 +704,7 @@ export class TrackingStore {
     return readMetricPointsColumnar(this.points, run.id, keyId, range);
   }
 
-  /** Our extension, for charts: a metric downsampled from its block summaries (seriesReads.ts). */
+  /** Our extension, for charts: a metric downsampled from its chunk summaries (seriesReads.ts). */
   getMetricSeries(runId: unknown, key: unknown, query: SeriesQuery): GetMetricSeriesResponse {
     const run = findRun(this.db, validateRunId(runId));
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");

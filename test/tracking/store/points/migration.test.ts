@@ -41,7 +41,7 @@ test('a v5 store (image + journal tail) migrates to v6 and answers every REST ca
     await server.stop({ keep: true });
   }
   try {
-    // After a graceful stop: schema 6, no metrics or metric_blocks, the points in segments, a smaller image.
+    // After a graceful stop: schema 6, no metrics or metric_blocks, the points in segments, an image no larger.
     const SQL = await loadSqlJs();
     const db = new SQL.Database(readFileSync(join(storeDir, 'tracking.db')));
     const tables = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'")[0].values.map((r) => r[0]);
