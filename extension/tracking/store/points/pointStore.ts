@@ -438,24 +438,27 @@ export class PointStore {
     const victims = this.segments.ends().filter(([n, size]) => (live.get(n) ?? 0) < size).map(([n]) => n);
     if (victims.length === 0) return { bytesBefore, bytesAfter: bytesBefore };
     this.segments.roll();
-    this.db.run('SAVEPOINT compact');
-    try {
-      const update = this.db.statement('UPDATE metric_chunks SET segment = ?, offset = ? WHERE run_id = ? AND key_id = ? AND seq = ?');
-      for (const n of victims) {
+    for (const n of victims) {
+      // One segment at a time, with a turn of the event loop between: ops keep flowing meanwhile (their chunks
+      // may land in the same new segment; a series dropped meanwhile just leaves nothing to repoint).
+      this.db.run('SAVEPOINT compact');
+      try {
+        const update = this.db.statement('UPDATE metric_chunks SET segment = ?, offset = ? WHERE run_id = ? AND key_id = ? AND seq = ?');
         for (const [runId, keyId, seq, offset, length] of this.db.rows('SELECT run_id, key_id, seq, offset, length FROM metric_chunks WHERE segment = ? ORDER BY offset', [n]) as number[][]) {
           const at = this.segments.append(this.segments.read(n, offset, length));
           update.run([at.segment, at.offset, runId, keyId, seq]);
           this.cache.delete(`${n}:${offset}`);
         }
+        this.db.run('RELEASE compact');
+      } catch (err) {
+        this.db.run('ROLLBACK TO compact');
+        this.db.run('RELEASE compact');
+        throw err;
       }
-      this.db.run('RELEASE compact');
-    } catch (err) {
-      this.db.run('ROLLBACK TO compact');
-      this.db.run('RELEASE compact');
-      throw err;
+      this.segments.retire(n);
+      this.retired.push(n);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    for (const n of victims) this.segments.retire(n);
-    this.retired.push(...victims);
     this.segments.roll();
     await this.durable();
     return { bytesBefore, bytesAfter: this.segments.totalBytes() };

@@ -17,6 +17,8 @@ export class SegmentFiles {
   private readonly dirty = new Set<number>();
   private current = 0;
   private next = 1;
+  /** A segment file was created since the last sync: the folder's entry must be made durable too. */
+  private created = false;
 
   constructor(
     readonly dir: string,
@@ -63,6 +65,7 @@ export class SegmentFiles {
       this.current = this.next++;
       this.fds.set(this.current, openSync(this.path(this.current), 'w+'));
       this.sizes.set(this.current, 0);
+      this.created = true;
       size = 0;
     }
     const fd = this.fds.get(this.current)!;
@@ -91,13 +94,22 @@ export class SegmentFiles {
     this.current = 0;
   }
 
-  /** fsyncs every segment written since the last sync. */
+  /** fsyncs every segment written since the last sync, and the folder when a segment was created. */
   sync(): void {
     for (const n of this.dirty) {
       const fd = this.fds.get(n);
       if (fd !== undefined) fsyncSync(fd);
     }
     this.dirty.clear();
+    if (this.created) {
+      const fd = openSync(this.dir, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      this.created = false;
+    }
   }
 
   /** Every live segment's end, for the checkpoint to record. */
