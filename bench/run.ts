@@ -304,8 +304,13 @@ async function coldOpen(): Promise<void> {
     await s.close();
     return rate;
   };
-  const full = await ingest(dir);
-  const empty = await ingest(join(work, 'empty-ingest'));
+  // Alternated, best of two each: the first ingest of a process warms the JIT, whichever store it goes to.
+  let full = 0;
+  let empty = 0;
+  for (let k = 0; k < 2; k++) {
+    empty = Math.max(empty, await ingest(join(work, `empty-ingest-${k}`)));
+    full = Math.max(full, await ingest(dir));
+  }
   report(`Store ingest into a store of ${fmt(n)} points vs an empty one`, `${fmt(full)} vs ${fmt(empty)} /s`, '≥ 90 %', full >= 0.9 * empty);
 }
 
