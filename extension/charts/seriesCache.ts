@@ -1,6 +1,6 @@
 // The extension side of the charts. Where the tracking client can downsample (the in-process store, or our
 // workspace server over REST), every view — full range or zoomed, by step or by time — is one `metricSeries`
-// call answered from the store's block summaries: no history is read whole. Against a plain MLflow server the
+// call answered from the store's chunk summaries: no history is read whole. Against a plain MLflow server the
 // cache reads each history once, keeps a block summary of it (seriesBlocks.ts) and answers views from that,
 // extending running runs by their new tail. No vscode: the bench and the tests drive it with a real store.
 import type { MetricPoints, MetricSeries, StepRange, TrackingClient } from '../client/trackingClient';

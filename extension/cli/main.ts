@@ -10,7 +10,7 @@ const USAGE = `Usage: mlflow-workbench server [--store <dir>] [--host 127.0.0.1]
   --host    a loopback address to bind (default 127.0.0.1)
   --port    the port (default 5000; 0 picks a free one)
   --token   require 'Authorization: Bearer <token>' (what MLFLOW_TRACKING_TOKEN sends)
-  --checkpoint-bytes  fold the journal into the database file once it holds this many bytes (default 64 MiB)`;
+  --checkpoint-bytes  fold the journal into the database file once it holds this many bytes (default 8 MiB)`;
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -25,7 +25,7 @@ export type StepRange = StepBounds;
 /** A chart's request for one metric's line: x range (steps, or epoch ms on the time axis) and bucket count. */
 export type { SeriesQuery };
 
-/** A metric downsampled by the store from its block summaries (GetMetricSeriesResponse: finite points only). */
+/** A metric downsampled by the store from its chunk summaries (GetMetricSeriesResponse: finite points only). */
 export type MetricSeries = GetMetricSeriesResponse;
 
 export interface ExperimentQuery {

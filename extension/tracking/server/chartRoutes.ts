@@ -1,6 +1,6 @@
 // Our chart routes under /api/2.0/mlflow-workbench/ (types in rest/types.ts), so that a window reading another
 // window's store gets what the in-process client gets: the kept metric summaries instead of full histories, and
-// metric lines downsampled from the block summaries instead of millions of points. MLflow's routes are untouched.
+// metric lines downsampled from the chunk summaries instead of millions of points. MLflow's routes are untouched.
 import { invalidParameter } from '../errors';
 import type { GetMetricSeriesResponse, GetMetricSummariesResponse, SeriesAxis } from '../rest/types';
 import type { TrackingStore } from '../store/trackingStore';

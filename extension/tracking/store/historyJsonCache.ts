@@ -7,12 +7,14 @@
 
 /** Entries at most, marks of histories served once included. */
 const MAX_ENTRIES = 10_000;
+/** Default budget of the kept JSON bytes (about 500,000 points). */
+export const HISTORY_JSON_CACHE_BYTES = 32 * 1024 * 1024;
 
 interface Entry {
   count: number;
   /** Unset while the history has been served once at this count. */
   json?: readonly Uint8Array[];
-  points: number;
+  bytes: number;
 }
 
 /** What to do for a history about to be served: answer from `json`, or build it and keep it or not. */
@@ -20,10 +22,14 @@ export type HistoryJsonLookup = { json: readonly Uint8Array[] } | { keep: boolea
 
 export class HistoryJsonCache {
   private readonly entries = new Map<string, Entry>();
-  private points = 0;
+  private bytes = 0;
 
-  /** Bounded by points held rather than entries: one long history can outweigh thousands of short ones. */
-  constructor(private readonly maxPoints = 500_000) {}
+  /** Bounded by the bytes held rather than entries: one long history can outweigh thousands of short ones. */
+  constructor(readonly maxBytes = HISTORY_JSON_CACHE_BYTES) {}
+
+  get usedBytes(): number {
+    return this.bytes;
+  }
 
   lookup(runId: number, keyId: number, count: number): HistoryJsonLookup {
     const id = `${runId}:${keyId}`;
@@ -34,31 +40,33 @@ export class HistoryJsonCache {
         this.entries.set(id, entry); // most recently used last
         return entry.json ? { json: entry.json } : { keep: true };
       }
-      this.points -= entry.points;
+      this.bytes -= entry.bytes;
     }
-    this.entries.set(id, { count, points: 0 });
+    this.entries.set(id, { count, bytes: 0 });
     this.trim();
     return { keep: false };
   }
 
-  set(runId: number, keyId: number, count: number, json: readonly Uint8Array[], points: number): void {
+  set(runId: number, keyId: number, count: number, json: readonly Uint8Array[]): void {
     const id = `${runId}:${keyId}`;
     const old = this.entries.get(id);
     if (old) {
-      this.points -= old.points;
+      this.bytes -= old.bytes;
       this.entries.delete(id);
     }
-    if (points > this.maxPoints) return;
-    this.entries.set(id, { count, json, points });
-    this.points += points;
+    let bytes = 0;
+    for (const slice of json) bytes += slice.byteLength;
+    if (bytes > this.maxBytes) return;
+    this.entries.set(id, { count, json, bytes });
+    this.bytes += bytes;
     this.trim();
   }
 
   private trim(): void {
     for (const [oldest, entry] of this.entries) {
-      if (this.points <= this.maxPoints && this.entries.size <= MAX_ENTRIES) break;
+      if (this.bytes <= this.maxBytes && this.entries.size <= MAX_ENTRIES) break;
       this.entries.delete(oldest);
-      this.points -= entry.points;
+      this.bytes -= entry.bytes;
     }
   }
 }

@@ -50,14 +50,21 @@ export class Journal<T> {
 
   /** Reads every intact record; cuts a torn or corrupt tail off the file. */
   static replay<T>(path: string): JournalEntry<T>[] {
+    return [...Journal.records<T>(path)];
+  }
+
+  /**
+   * Every intact record, parsed one at a time as it is taken (a long journal's ops are never all in memory at
+   * once); once all are taken, a torn or corrupt tail is cut off the file.
+   */
+  static *records<T>(path: string): Generator<JournalEntry<T>> {
     let buf: Buffer;
     try {
       buf = readFileSync(path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    const entries: JournalEntry<T>[] = [];
     let pos = 0;
     while (pos + HEADER <= buf.length) {
       const len = buf.readUInt32LE(pos);
@@ -67,12 +74,14 @@ export class Journal<T> {
       if (end > buf.length) break;
       const payload = buf.subarray(pos + HEADER, end);
       if (crc32(payload) !== sum) break;
+      let entry: JournalEntry<T>;
       try {
-        entries.push(JSON.parse(payload.toString('utf8')) as JournalEntry<T>);
+        entry = JSON.parse(payload.toString('utf8')) as JournalEntry<T>;
       } catch {
         break;
       }
       pos = end;
+      yield entry;
     }
     if (pos < buf.length) {
       const fd = openSync(path, 'r+');
@@ -83,7 +92,6 @@ export class Journal<T> {
         closeSync(fd);
       }
     }
-    return entries;
   }
 
   get size(): number {

@@ -4,7 +4,7 @@
 // each slice as bytes the server can put on the socket while the next one is built. The columns and the
 // slices can live in memory reused from one answer to the next (HistoryScratch, see warmPool.ts).
 import type { Metric } from '../rest/types';
-import type { Sqlite } from './sqlite';
+import type { PointStore } from './points/pointStore';
 import { roundedSize, WarmPool } from './warmPool';
 
 /** JSON bytes in order, made as they are taken; a slice may be overwritten by the next one (see historyJsonSlices). */
@@ -39,18 +39,12 @@ export class HistoryScratch {
 
 /**
  * One metric's points, sorted in MLflow's order. `into` (three columns, e.g. from HistoryScratch) receives the
- * rows when they fit; the result may then be views of it, valid until it is reused.
+ * points when they fit; the result may then be views of it, valid until it is reused.
  */
-export function readHistoryColumns(db: Sqlite, runId: number, keyId: number, key: string, expectedPoints?: number, into?: Float64Array[]): HistoryColumns {
-  const { rows, columns } = db.numericColumns(
-    'SELECT step, timestamp, CASE WHEN is_nan THEN NULL ELSE value END FROM metrics WHERE run_id = ? AND key_id = ?',
-    [runId, keyId],
-    3,
-    expectedPoints,
-    into,
-  );
-  const [step, timestamp, value] = columns;
-  // Rows come clustered by step; timestamps almost always grow with steps, so MLflow's order rarely needs a sort.
+export function readHistoryColumns(points: PointStore, runId: number, keyId: number, key: string, into?: Float64Array[]): HistoryColumns {
+  const { step, timestamp, value } = points.readSeries(runId, keyId, undefined, into);
+  const rows = step.length;
+  // Points come in stored order (by step); timestamps almost always grow with steps, so MLflow's order rarely needs a sort.
   let sorted = true;
   for (let i = 1; i < rows; i++) {
     if (timestamp[i - 1] > timestamp[i] || (timestamp[i - 1] === timestamp[i] && step[i - 1] > step[i])) sorted = false;

@@ -3,8 +3,8 @@
 // succeeded; on open, journaled ops are applied again in order to rebuild what the checkpoint lacks.
 import { invalidParameter, MlflowError, notFound } from '../errors';
 import type { RunStatus } from '../rest/types';
-import { BlockBatch } from './metricBlocks';
-import type { Sqlite, SqlValue } from './sqlite';
+import type { PointStore } from './points/pointStore';
+import type { Sqlite } from './sqlite';
 import { applyRegistryOp, type RegistryOp } from '../../registry/operations';
 import { applyLoggedModelOp, isLoggedModelOp, logModelMetrics, type LoggedModelOp, type ModelMetricTuple } from '../../loggedModels/operations';
 import { applyTraceOp, isTraceOp, type TraceOp } from '../../traces/operations';
@@ -128,8 +128,6 @@ ON CONFLICT(run_id, key_id) DO UPDATE SET
   max_value = max(coalesce(max_value, excluded.max_value), coalesce(excluded.max_value, max_value)),
   count     = count + excluded.count`;
 
-const INSERT_METRIC = 'INSERT OR IGNORE INTO metrics(run_id, key_id, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?, ?)';
-
 interface Summary {
   step: number;
   timestamp: number;
@@ -146,26 +144,16 @@ function isGreater(step: number, ts: number, value: number, s: Summary): boolean
   return value > s.value;
 }
 
-function logMetrics(db: Sqlite, keys: MetricKeys, runId: number, metrics: MetricTuple[]): void {
+function logMetrics(db: Sqlite, keys: MetricKeys, points: PointStore, runId: number, metrics: MetricTuple[]): void {
   if (metrics.length === 0) return;
-  const insert = db.statement(INSERT_METRIC);
   const summaries = new Map<number, Summary>();
-  const blocks = new BlockBatch();
-  const row: SqlValue[] = [runId, 0, 0, 0, 0, 0];
   for (const [key, raw, ts, step] of metrics) {
     const keyId = keys.id(key);
     const v = fromJournalNumber(raw);
     const isNan = Number.isNaN(v) ? 1 : 0;
-    const stored = isNan ? 0 : v;
-    row[1] = keyId;
-    row[2] = step;
-    row[3] = ts;
-    row[4] = stored;
-    row[5] = isNan;
-    insert.run(row);
+    const stored = isNan ? 0 : v === 0 ? 0 : v;
     // Identical points are a silent no-op and must not count twice.
-    if (db.db.getRowsModified() === 0) continue;
-    blocks.add(keyId, step, ts, v);
+    if (!points.stage(runId, keyId, step, ts, v)) continue;
     let s = summaries.get(keyId);
     if (!s) {
       s = { step, timestamp: ts, value: stored, isNan, min: null, max: null, count: 0 };
@@ -186,7 +174,6 @@ function logMetrics(db: Sqlite, keys: MetricKeys, runId: number, metrics: Metric
   for (const [keyId, s] of summaries) {
     upsert.run([runId, keyId, s.step, s.timestamp, s.value, s.isNan, s.min, s.max, s.count]);
   }
-  blocks.flush(db, runId);
 }
 
 function logParams(db: Sqlite, runUuid: string, runId: number, params: Pair[]): void {
@@ -243,8 +230,11 @@ function logInputs(db: Sqlite, runId: number, experimentId: number, datasets: Da
   for (const modelId of models) db.run('INSERT OR IGNORE INTO model_inputs(run_id, model_id) VALUES (?, ?)', [runId, modelId]);
 }
 
-/** Applies one op to the database. Throws MlflowError for anything the caller should see; the caller rolls back. */
-export function applyOp(db: Sqlite, keys: MetricKeys, op: Op): void {
+/**
+ * Applies one op to the database, staging its metric points in `points`. Throws MlflowError for anything the
+ * caller should see; the caller rolls back (and discards the staged points), else commits them.
+ */
+export function applyOp(db: Sqlite, keys: MetricKeys, points: PointStore, op: Op): void {
   switch (op.t) {
     case 'createExperiment': {
       if (db.get('SELECT 1 AS x FROM experiments WHERE name = ?', [op.name])) {
@@ -324,7 +314,7 @@ export function applyOp(db: Sqlite, keys: MetricKeys, op: Op): void {
       const run = findActiveRun(db, op.run);
       logParams(db, op.run, run.id, op.params);
       setTags(db, run.id, op.tags);
-      logMetrics(db, keys, run.id, op.metrics);
+      logMetrics(db, keys, points, run.id, op.metrics);
       if (op.modelMetrics?.length) logModelMetrics(db, op.run, run.experiment_id, op.modelMetrics);
       return;
     }

@@ -3,6 +3,7 @@ import { notFound } from '../errors';
 import type { DatasetInput, Experiment, KeyValue, Metric, MetricSummary, MetricWithRunId, Run, RunInfo, RunStatus } from '../rest/types';
 import { historyMetrics, readHistoryColumns } from './metricHistory';
 import type { Sqlite, SqlValue } from './sqlite';
+import type { PointStore } from './points/pointStore';
 
 interface ExperimentRow {
   experiment_id: number;
@@ -212,20 +213,17 @@ export function readMetricSummaries(db: Sqlite, runId: number): MetricSummary[] 
 }
 
 /** Points of one metric, ordered as MLflow's SQL store returns them: timestamp, step, value. */
-export function readMetricHistory(db: Sqlite, runId: number, keyId: number, key: string): Metric[] {
-  return historyMetrics(readHistoryColumns(db, runId, keyId, key));
+export function readMetricHistory(points: PointStore, runId: number, keyId: number, key: string): Metric[] {
+  return historyMetrics(readHistoryColumns(points, runId, keyId, key));
 }
 
 /** Points of one metric ordered by step (then timestamp), the order charts and bulk-interval use. */
-export function readMetricPointsByStep(db: Sqlite, runId: number, keyId: number, minStep?: number, maxStep?: number): Array<[number, number, number]> {
+export function readMetricPointsByStep(points: PointStore, runId: number, keyId: number, minStep?: number, maxStep?: number): Array<[number, number, number]> {
   const ranged = minStep !== undefined && maxStep !== undefined;
-  const rows = db.rows(
-    ranged
-      ? 'SELECT step, timestamp, CASE WHEN is_nan THEN NULL ELSE value END FROM metrics WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ? ORDER BY step, timestamp, value'
-      : 'SELECT step, timestamp, CASE WHEN is_nan THEN NULL ELSE value END FROM metrics WHERE run_id = ? AND key_id = ? ORDER BY step, timestamp, value',
-    ranged ? [runId, keyId, minStep, maxStep] : [runId, keyId],
-  );
-  return rows.map(([s, t, v]) => [s as number, t as number, v === null ? NaN : (v as number)]);
+  const p = points.readSeries(runId, keyId, ranged ? { minStep, maxStep } : undefined);
+  const out = new Array<[number, number, number]>(p.step.length);
+  for (let i = 0; i < out.length; i++) out[i] = [p.step[i], p.timestamp[i], p.value[i]];
+  return out;
 }
 
 export function withRunId(points: Array<[number, number, number]>, key: string, runUuid: string): MetricWithRunId[] {

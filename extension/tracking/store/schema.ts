@@ -1,11 +1,12 @@
 // The store's SQLite schema, versioned. Compact by design: integer ids inside, MLflow's string ids at the edge;
-// metric points clustered by (run, key, step) in a WITHOUT ROWID table; per (run, key) a summary row with the
-// latest point (MLflow's greatest (step, timestamp, value)) plus min, max and count, updated on ingest; and per
-// aligned block of steps, at four sizes, the summaries charts draw from (metricBlocks.ts).
+// per (run, key) a summary row with the latest point (MLflow's greatest (step, timestamp, value)) plus min, max
+// and count, updated on ingest. Since v6 the metric points themselves live outside SQLite, in chunks of segment
+// files (points/), indexed by metric_chunks with per-chunk summaries (v1's `metrics` and v3's `metric_blocks`
+// are gone).
 //
 // Each migration moves the schema from version N-1 to N; `meta.schema_version` records where a file stands.
 
-import { backfillMetricBlocks } from './metricBlocks';
+import type { PointStore } from './points/pointStore';
 import type { Sqlite } from './sqlite';
 
 export const MIGRATIONS: readonly string[] = [
@@ -138,8 +139,8 @@ export const MIGRATIONS: readonly string[] = [
   WHEN OLD.action = 'deleteRegisteredModel' OR EXISTS (SELECT 1 FROM registered_models WHERE id = OLD.model_id)
   BEGIN SELECT RAISE(ABORT, 'registry audit records are removed only with their model'); END;
   `,
-  // v3: per-block metric summaries for charts (metricBlocks.ts), written by the same ops as the points; an
-  // existing store is backfilled from its points (MIGRATION_BACKFILLS).
+  // v3: per-block metric summaries for charts, written by the same ops as the points (replaced in v6 by the
+  // summaries of metric_chunks).
   `
   CREATE TABLE metric_blocks(
     run_id INTEGER NOT NULL, key_id INTEGER NOT NULL, level INTEGER NOT NULL, block INTEGER NOT NULL,
@@ -224,11 +225,53 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY(trace_id, span_id)
   ) WITHOUT ROWID;
   `,
+  // v6: metric points leave SQLite (points/pointStore.ts). A series' points are chunks in segment files; this
+  // table says where each chunk is and summarises it: its step range (min_step, max_step; max_step_ts the latest
+  // timestamp at max_step), its time range, and the summary charts draw from (points/summary.ts). The backfill
+  // moves the points of `metrics` into chunks and drops it and `metric_blocks`.
+  `
+  CREATE TABLE metric_chunks(
+    run_id INTEGER NOT NULL, key_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+    segment INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
+    min_step INTEGER NOT NULL, max_step INTEGER NOT NULL, max_step_ts INTEGER NOT NULL,
+    min_ts INTEGER NOT NULL, max_ts INTEGER NOT NULL,
+    count INTEGER NOT NULL, finite INTEGER NOT NULL,
+    first_step INTEGER, first_ts INTEGER, first_value REAL,
+    last_step INTEGER, last_ts INTEGER, last_value REAL,
+    lo_step INTEGER, lo_ts INTEGER, lo_value REAL,
+    hi_step INTEGER, hi_ts INTEGER, hi_value REAL,
+    min_time INTEGER, max_time INTEGER,
+    PRIMARY KEY(run_id, key_id, seq)
+  ) WITHOUT ROWID;
+  CREATE INDEX metric_chunks_by_segment ON metric_chunks(segment);
+  `,
 ];
 
+/** What a backfill may need beside the database. */
+export interface MigrationContext {
+  points: PointStore;
+}
+
 /** Data a migration derives from what the store already holds, run right after its SQL (keyed by version). */
-export const MIGRATION_BACKFILLS: Readonly<Record<number, (db: Sqlite) => void>> = {
-  3: backfillMetricBlocks,
+export const MIGRATION_BACKFILLS: Readonly<Record<number, (db: Sqlite, ctx: MigrationContext) => void>> = {
+  6: moveMetricsIntoChunks,
 };
+
+/** v6: every series of `metrics`, read in its key's order, written as chunks; then the old tables go. */
+function moveMetricsIntoChunks(db: Sqlite, { points }: MigrationContext): void {
+  if (db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'metrics'")) {
+    const series = db.rows('SELECT DISTINCT run_id, key_id FROM metrics') as number[][];
+    for (const [runId, keyId] of series) {
+      const { rows, columns } = db.numericColumns(
+        'SELECT step, timestamp, CASE WHEN is_nan THEN NULL ELSE value END FROM metrics WHERE run_id = ? AND key_id = ?',
+        [runId, keyId],
+        3,
+      );
+      const [step, timestamp, value] = columns;
+      points.importSorted(runId, keyId, { step: step.subarray(0, rows), timestamp: timestamp.subarray(0, rows), value: value.subarray(0, rows) });
+    }
+  }
+  db.exec('DROP TABLE IF EXISTS metrics; DROP TABLE IF EXISTS metric_blocks;');
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,15 +1,14 @@
 // Chart reads of one metric: step-ranged points, columnar (no object per point), and a downsampled series
-// answered from the block summaries (metricBlocks.ts), so a 1,000,000-point history costs a few thousand rows.
+// answered from the chunk summaries of the point store (points/), so a long history costs few decoded chunks.
 //
-// Downsampling: the range [minStep, maxStep] is cut into `buckets` buckets whose edges are moved onto multiples
-// of the chosen level's block size S (the coarsest S at most 1.25 buckets wide). Every block of that level then
-// lies in exactly one bucket, so a bucket's first, minimum, maximum and last point are those of its blocks:
-// exact, though read from summaries. The range's ends, which cut blocks, are covered by finer levels and, at
-// last, by at most 63 raw steps on each side. A range holding few points is answered with all of them.
-// Buckets narrower than 64/1.25 steps are answered from the raw points.
+// Downsampling: the range [minStep, maxStep] is cut into `buckets` equal buckets of steps. A chunk whose steps lie
+// wholly inside one bucket contributes its summary (points/summary.ts); only chunks straddling a bucket edge or
+// the range's ends, and the unflushed tail, are read point by point. So each bucket's first, minimum, maximum and
+// last point are exact. A range holding few points is answered with all of them.
 import type { GetMetricSeriesResponse, SeriesAxis } from '../rest/types';
-import { BLOCK_COLUMNS, BlockAcc, blockSize, TOP_LEVEL } from './metricBlocks';
-import type { Sqlite } from './sqlite';
+import type { ChunkPoints } from './points/codec';
+import type { ChunkRow, PointStore } from './points/pointStore';
+import { BlockAcc } from './points/summary';
 
 /** One metric's points, columnar, in step order (then timestamp, value); NaN stays NaN. */
 export interface ColumnarPoints {
@@ -33,137 +32,132 @@ export interface SeriesQuery {
 
 export const MIN_SERIES_BUCKETS = 16;
 export const MAX_SERIES_BUCKETS = 4096;
-/**
- * A level's blocks may be this much wider than a bucket: buckets snapped onto them keep at least 80 % of the
- * asked resolution, and a view reads up to 4 times fewer rows (1,000 buckets over 1,000,000 steps: 977 blocks
- * of 1024 steps rather than 3,907 of 256).
- */
-const MAX_BLOCKS_PER_BUCKET_WIDTH = 1.25;
 /** Up to this many finite points per bucket, a range is answered with every point. */
 const RAW_PER_BUCKET = 4;
-const MAX_FINITE = 1.7976931348623157e308;
 
-/** Every point of a metric (only steps in `range` when given), from the clustered (run, key, step) key. */
-export function readMetricPointsColumnar(db: Sqlite, runId: number, keyId: number, range?: StepBounds): ColumnarPoints {
-  const ranged = range !== undefined;
-  const where = ranged ? 'run_id = ? AND key_id = ? AND step BETWEEN ? AND ?' : 'run_id = ? AND key_id = ?';
-  const params = ranged ? [runId, keyId, range.minStep, range.maxStep] : [runId, keyId];
-  // Stepped through as typed columns (sqlite.ts): no array per row, which halves a long read.
-  const { rows, columns } = db.numericColumns(`SELECT step, timestamp, value, is_nan FROM metrics WHERE ${where} ORDER BY step, timestamp, value`, params, 4);
-  const [step, timestamp, value, isNan] = columns;
-  for (let i = 0; i < rows; i++) if (isNan[i]) value[i] = NaN;
-  return { step: step.subarray(0, rows), timestamp: timestamp.subarray(0, rows), value: value.subarray(0, rows) };
+/** Every point of a metric (only steps in `range` when given), in stored order (step, timestamp, value). */
+export function readMetricPointsColumnar(points: PointStore, runId: number, keyId: number, range?: StepBounds): ColumnarPoints {
+  return points.readSeries(runId, keyId, range);
 }
 
-/** Where covered pieces go: the summary that a piece starting at `start` merges into. */
-type Sink = (start: number) => BlockAcc;
-
-/** Points of a step range, each merged into its sink. */
-function visitRaw(db: Sqlite, runId: number, keyId: number, lo: number, hi: number, sink: Sink): void {
-  const { rows, columns } = db.numericColumns('SELECT step, timestamp, value, is_nan FROM metrics WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ?', [runId, keyId, lo, hi], 4, Math.min(hi - lo + 1, 65_536));
-  const [step, ts, value, isNan] = columns;
-  for (let i = 0; i < rows; i++) sink(step[i]).add(step[i], ts[i], isNan[i] ? NaN : value[i]);
-}
-
-/** Covers steps [lo, hi] exactly with whole blocks of `level` and below, in step order. */
-function cover(db: Sqlite, runId: number, keyId: number, lo: number, hi: number, level: number, sink: Sink): void {
-  if (lo > hi) return;
-  if (level === 0) return visitRaw(db, runId, keyId, lo, hi, sink);
-  const size = blockSize(level);
-  const first = Math.ceil(lo / size);
-  const last = Math.floor((hi + 1) / size) - 1;
-  if (first > last) return cover(db, runId, keyId, lo, hi, level - 1, sink);
-  cover(db, runId, keyId, lo, first * size - 1, level - 1, sink);
-  const stmt = db.statement(`SELECT block, ${BLOCK_COLUMNS} FROM metric_blocks WHERE run_id = ? AND key_id = ? AND level = ? AND block BETWEEN ? AND ?`);
-  try {
-    stmt.bind([runId, keyId, level, first, last]);
-    while (stmt.step()) {
-      const row = stmt.get();
-      sink((row[0] as number) * size).mergeRow(row, 1);
-    }
-  } finally {
-    stmt.reset();
-  }
-  cover(db, runId, keyId, (last + 1) * size, hi, level - 1, sink);
-}
-
+type Point = [number, number, number];
 type Extent = NonNullable<GetMetricSeriesResponse['extent']>;
 
-/** The finite points' extent, from the top level's few rows. */
-export function readSeriesExtent(db: Sqlite, runId: number, keyId: number): Extent | undefined {
-  const r = db.rows(
-    'SELECT min(first_step), max(last_step), min(min_time), max(max_time) FROM metric_blocks WHERE run_id = ? AND key_id = ? AND level = ? AND finite > 0',
-    [runId, keyId, TOP_LEVEL],
-  )[0];
-  if (!r || r[0] === null) return undefined;
-  return { min_step: r[0] as number, max_step: r[1] as number, min_time: r[2] as number, max_time: r[3] as number };
+// Indexes into ChunkRow.summary (SUMMARY_COLUMNS).
+const FINITE = 1;
+const FIRST_STEP = 2;
+const LAST_STEP = 5;
+const MIN_TIME = 14;
+const MAX_TIME = 15;
+const num = (r: ChunkRow, i: number): number => r.summary[i] as number;
+
+/** A series' pieces: its chunks (decoded only when asked) and its tail. */
+class Pieces {
+  readonly rows: ChunkRow[];
+  readonly tail: ChunkPoints | undefined;
+
+  constructor(
+    readonly points: PointStore,
+    readonly runId: number,
+    readonly keyId: number,
+    lo?: number,
+    hi?: number,
+  ) {
+    this.rows = points.chunkRows(runId, keyId, lo, hi);
+    this.tail = points.tailOf(runId, keyId);
+  }
+
+  /** Visits the finite points of a chunk. */
+  each(p: ChunkPoints, visit: (step: number, ts: number, value: number) => void): void {
+    for (let i = 0; i < p.step.length; i++) if (Number.isFinite(p.value[i])) visit(p.step[i], p.timestamp[i], p.value[i]);
+  }
 }
 
-/**
- * The narrowest step bounds found, level by level, around every finite point with a timestamp in [from, to]:
- * exact when timestamps grow with steps, never too narrow otherwise. Undefined when no block reaches the range.
- */
-export function stepsForTime(db: Sqlite, runId: number, keyId: number, from: number, to: number): StepBounds | undefined {
-  const end = (dir: 'ASC' | 'DESC'): number | undefined => {
-    let lo = -Number.MAX_VALUE;
-    let hi = Number.MAX_VALUE;
-    let found = false;
-    for (let level = TOP_LEVEL; level >= 1; level--) {
-      const size = blockSize(level);
-      const block = db.get<{ block: number }>(
-        `SELECT block FROM metric_blocks WHERE run_id = ? AND key_id = ? AND level = ? AND block BETWEEN ? AND ?
-         AND finite > 0 AND max_time >= ? AND min_time <= ? ORDER BY block ${dir} LIMIT 1`,
-        [runId, keyId, level, Math.floor(lo / size), Math.floor(hi / size), from, to],
-      )?.block;
-      if (block === undefined) break; // a coarser block matched only by its extent: keep its bounds
-      found = true;
-      lo = block * size;
-      hi = lo + size - 1;
+/** The finite points' extent: chunk summaries plus the tail. */
+function extentOf(pc: Pieces): Extent | undefined {
+  let e: Extent | undefined;
+  const widen = (s0: number, s1: number, t0: number, t1: number): void => {
+    if (!e) e = { min_step: s0, max_step: s1, min_time: t0, max_time: t1 };
+    else {
+      e.min_step = Math.min(e.min_step, s0);
+      e.max_step = Math.max(e.max_step, s1);
+      e.min_time = Math.min(e.min_time, t0);
+      e.max_time = Math.max(e.max_time, t1);
     }
-    if (!found) return undefined;
-    const step = db.get<{ step: number }>(
-      `SELECT step FROM metrics WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ? AND timestamp BETWEEN ? AND ?
-       AND is_nan = 0 AND value BETWEEN ? AND ? ORDER BY step ${dir} LIMIT 1`,
-      [runId, keyId, lo, hi, from, to, -MAX_FINITE, MAX_FINITE],
-    )?.step;
-    return step ?? (dir === 'ASC' ? lo : hi);
   };
-  const minStep = end('ASC');
-  const maxStep = end('DESC');
-  return minStep === undefined || maxStep === undefined ? undefined : { minStep, maxStep };
+  for (const r of pc.rows) if (num(r, FINITE) > 0) widen(num(r, FIRST_STEP), num(r, LAST_STEP), num(r, MIN_TIME), num(r, MAX_TIME));
+  if (pc.tail) pc.each(pc.tail, (s, t) => widen(s, s, t, t));
+  return e;
 }
 
-/** The nearest finite point before `step` (dir DESC) or after it (ASC). */
-function neighbour(db: Sqlite, runId: number, keyId: number, step: number, dir: 'ASC' | 'DESC'): [number, number, number] | undefined {
-  const r = db.rows(
-    `SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key_id = ? AND step ${dir === 'ASC' ? '>' : '<'} ?
-     AND is_nan = 0 AND value BETWEEN ? AND ? ORDER BY step ${dir}, timestamp ${dir}, value ${dir} LIMIT 1`,
-    [runId, keyId, step, -MAX_FINITE, MAX_FINITE],
-  )[0];
-  return r ? [r[0] as number, r[1] as number, r[2] as number] : undefined;
+/** The least and greatest step of a finite point with a timestamp in [from, to] (exact); undefined when none. */
+function stepsForTime(pc: Pieces, from: number, to: number): StepBounds | undefined {
+  const rows = pc.rows.filter((r) => num(r, FINITE) > 0 && num(r, MIN_TIME) <= to && num(r, MAX_TIME) >= from);
+  let lo = Infinity;
+  let hi = -Infinity;
+  const take = (s: number, t: number): void => {
+    if (t < from || t > to) return;
+    if (s < lo) lo = s;
+    if (s > hi) hi = s;
+  };
+  if (pc.tail) pc.each(pc.tail, take);
+  // The lowest step: chunks in order of their first step, until none can hold a lower one; the highest alike.
+  for (const r of [...rows].sort((a, b) => a.minStep - b.minStep)) {
+    if (r.minStep >= lo) break;
+    pc.each(pc.points.decode(r), take);
+  }
+  for (const r of [...rows].sort((a, b) => b.maxStep - a.maxStep)) {
+    if (r.maxStep <= hi) break;
+    pc.each(pc.points.decode(r), take);
+  }
+  return lo === Infinity ? undefined : { minStep: lo, maxStep: hi };
+}
+
+const lexLess = (a: Point, b: Point): boolean => a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
+
+/** The nearest finite point before `step` (dir DESC: the greatest below it) or after it (ASC: the least above). */
+function neighbour(pc: Pieces, step: number, dir: 'ASC' | 'DESC'): Point | undefined {
+  let best: Point | undefined;
+  const take = (s: number, t: number, v: number): void => {
+    if (dir === 'DESC' ? s >= step : s <= step) return;
+    const p: Point = [s, t, v];
+    if (!best || (dir === 'DESC' ? lexLess(best, p) : lexLess(p, best))) best = p;
+  };
+  if (pc.tail) pc.each(pc.tail, take);
+  const rows = pc.rows.filter((r) => num(r, FINITE) > 0 && (dir === 'DESC' ? r.minStep < step : r.maxStep > step));
+  if (dir === 'DESC') rows.sort((a, b) => b.maxStep - a.maxStep);
+  else rows.sort((a, b) => a.minStep - b.minStep);
+  for (const r of rows) {
+    if (best && (dir === 'DESC' ? r.maxStep < best[0] : r.minStep > best[0])) break;
+    pc.each(pc.points.decode(r), take);
+  }
+  return best;
 }
 
 /**
- * The last finite point before `from` and the first after `to` in time, each looked for in the last (first) top-level
- * block that reaches past that edge: exact when timestamps grow with steps, as for stepsForTime.
+ * The last finite point before `from` and the first after `to` in time (ordered by timestamp, step, value), to
+ * draw the line across a window with no point in it.
  */
-function timeNeighbours(db: Sqlite, runId: number, keyId: number, from: number, to: number): Array<[number, number, number]> {
-  const size = blockSize(TOP_LEVEL);
-  const side = (dir: 'ASC' | 'DESC', edge: number): [number, number, number] | undefined => {
-    const [blockEdge, pointEdge] = dir === 'DESC' ? ['min_time < ?', 'timestamp < ?'] : ['max_time > ?', 'timestamp > ?'];
-    const block = db.get<{ block: number }>(
-      `SELECT block FROM metric_blocks WHERE run_id = ? AND key_id = ? AND level = ? AND finite > 0 AND ${blockEdge} ORDER BY block ${dir} LIMIT 1`,
-      [runId, keyId, TOP_LEVEL, edge],
-    )?.block;
-    if (block === undefined) return undefined;
-    const r = db.rows(
-      `SELECT step, timestamp, value FROM metrics WHERE run_id = ? AND key_id = ? AND step BETWEEN ? AND ? AND is_nan = 0
-       AND value BETWEEN ? AND ? AND ${pointEdge} ORDER BY timestamp ${dir}, step ${dir}, value ${dir} LIMIT 1`,
-      [runId, keyId, block * size, block * size + size - 1, -MAX_FINITE, MAX_FINITE, edge],
-    )[0];
-    return r ? [r[0] as number, r[1] as number, r[2] as number] : undefined;
+function timeNeighbours(pc: Pieces, from: number, to: number): Point[] {
+  const before = (a: Point, b: Point): boolean => a[1] < b[1] || (a[1] === b[1] && (a[0] < b[0] || (a[0] === b[0] && a[2] < b[2])));
+  const side = (dir: 'ASC' | 'DESC'): Point | undefined => {
+    let best: Point | undefined;
+    const take = (s: number, t: number, v: number): void => {
+      if (dir === 'DESC' ? t >= from : t <= to) return;
+      const p: Point = [s, t, v];
+      if (!best || (dir === 'DESC' ? before(best, p) : before(p, best))) best = p;
+    };
+    if (pc.tail) pc.each(pc.tail, take);
+    const rows = pc.rows.filter((r) => num(r, FINITE) > 0 && (dir === 'DESC' ? num(r, MIN_TIME) < from : num(r, MAX_TIME) > to));
+    if (dir === 'DESC') rows.sort((a, b) => num(b, MAX_TIME) - num(a, MAX_TIME));
+    else rows.sort((a, b) => num(a, MIN_TIME) - num(b, MIN_TIME));
+    for (const r of rows) {
+      if (best && (dir === 'DESC' ? num(r, MAX_TIME) < best[1] : num(r, MIN_TIME) > best[1])) break;
+      pc.each(pc.points.decode(r), take);
+    }
+    return best;
   };
-  return [side('DESC', from), side('ASC', to)].filter((p): p is [number, number, number] => p !== undefined);
+  return [side('DESC'), side('ASC')].filter((p): p is Point => p !== undefined);
 }
 
 class SeriesOut {
@@ -196,9 +190,10 @@ class SeriesOut {
 }
 
 /** A chart's line for one metric (see the top of the file); `total` counts every point of the history. */
-export function readMetricSeries(db: Sqlite, runId: number, keyId: number, total: number, q: SeriesQuery): GetMetricSeriesResponse {
+export function readMetricSeries(points: PointStore, runId: number, keyId: number, total: number, q: SeriesQuery): GetMetricSeriesResponse {
   const out = new SeriesOut();
-  const extent = readSeriesExtent(db, runId, keyId);
+  const pc = new Pieces(points, runId, keyId);
+  const extent = extentOf(pc);
   const answer = (exact: boolean): GetMetricSeriesResponse => {
     const r: GetMetricSeriesResponse = { total, exact, step: out.step, timestamp: out.timestamp, value: out.value };
     if (extent) r.extent = extent;
@@ -210,58 +205,53 @@ export function readMetricSeries(db: Sqlite, runId: number, keyId: number, total
   if (q.axis === 'time') {
     const from = q.from ?? extent.min_time;
     const to = q.to ?? extent.max_time;
-    bounds = stepsForTime(db, runId, keyId, from, to);
+    bounds = stepsForTime(pc, from, to);
     if (!bounds) {
       // No point in the window (e.g. zoomed into a pause of the run): the points on either side draw the line across.
-      for (const p of timeNeighbours(db, runId, keyId, from, to)) out.push(...p);
+      for (const p of timeNeighbours(pc, from, to)) out.push(...p);
       return answer(true);
     }
   } else {
     bounds = { minStep: Math.ceil(q.from ?? extent.min_step), maxStep: Math.floor(q.to ?? extent.max_step) };
   }
   const { minStep, maxStep } = bounds;
-  const before = neighbour(db, runId, keyId, minStep, 'DESC');
+  const before = neighbour(pc, minStep, 'DESC');
   if (before) out.push(...before);
-  const exact = minStep > maxStep || downsample(db, runId, keyId, minStep, maxStep, w, out);
-  const after = neighbour(db, runId, keyId, maxStep, 'ASC');
+  const exact = minStep > maxStep || downsample(pc, minStep, maxStep, w, out);
+  const after = neighbour(pc, maxStep, 'ASC');
   if (after) out.push(...after);
   return answer(exact);
 }
 
-/**
- * How [minStep, maxStep] is cut into `w` buckets: the level read (0 = raw points) and the bucket of a step. The
- * bucket edges are the nominal ones moved up to multiples of the level's block size, so all steps of one block
- * share a bucket.
- */
-export function planBuckets(minStep: number, maxStep: number, w: number): { level: number; bucketOf: (step: number) => number } {
+/** How [minStep, maxStep] is cut into `w` equal buckets of steps: the bucket of a step. */
+export function planBuckets(minStep: number, maxStep: number, w: number): { bucketOf: (step: number) => number } {
   const width = (maxStep - minStep + 1) / w;
-  let level = TOP_LEVEL;
-  while (level > 0 && blockSize(level) > width * MAX_BLOCKS_PER_BUCKET_WIDTH) level--;
-  const size = blockSize(level);
-  return {
-    level,
-    bucketOf: (step) => Math.max(0, Math.min(w - 1, Math.floor((Math.floor(step / size) * size - minStep) / width))),
-  };
+  return { bucketOf: (step) => Math.max(0, Math.min(w - 1, Math.floor((step - minStep) / width))) };
 }
 
 /** Appends the range's points to `out`: all of them (returns true) or per bucket its four (returns false). */
-function downsample(db: Sqlite, runId: number, keyId: number, minStep: number, maxStep: number, w: number, out: SeriesOut): boolean {
-  const { level, bucketOf } = planBuckets(minStep, maxStep, w);
+function downsample(pc: Pieces, minStep: number, maxStep: number, w: number, out: SeriesOut): boolean {
+  const { bucketOf } = planBuckets(minStep, maxStep, w);
   const buckets: (BlockAcc | undefined)[] = new Array(w);
-  const sink: Sink = (start) => (buckets[bucketOf(start)] ??= new BlockAcc());
-  let finite = 0;
-  let raw: ColumnarPoints | undefined;
-  if (level === 0) {
-    // Buckets narrower than the finest block: the points themselves are few enough to read.
-    raw = readMetricPointsColumnar(db, runId, keyId, { minStep, maxStep });
-    for (let i = 0; i < raw.value.length; i++) if (Number.isFinite(raw.value[i])) finite++;
-    if (finite > RAW_PER_BUCKET * w) for (let i = 0; i < raw.value.length; i++) sink(raw.step[i]).add(raw.step[i], raw.timestamp[i], raw.value[i]);
-  } else {
-    cover(db, runId, keyId, minStep, maxStep, level, sink);
-    for (const b of buckets) if (b) finite += b.finite;
-    if (finite <= RAW_PER_BUCKET * w) raw = readMetricPointsColumnar(db, runId, keyId, { minStep, maxStep });
+  const add = (s: number, t: number, v: number): void => {
+    if (s >= minStep && s <= maxStep) (buckets[bucketOf(s)] ??= new BlockAcc()).add(s, t, v);
+  };
+  for (const r of pc.rows) {
+    if (r.maxStep < minStep || r.minStep > maxStep) continue;
+    const b = bucketOf(r.minStep);
+    if (r.minStep >= minStep && r.maxStep <= maxStep && bucketOf(r.maxStep) === b) {
+      // Wholly inside one bucket: its summary is that of its points.
+      (buckets[b] ??= new BlockAcc()).mergeRow(r.summary);
+      continue;
+    }
+    const p = pc.points.decode(r);
+    for (let i = 0; i < p.step.length; i++) add(p.step[i], p.timestamp[i], p.value[i]);
   }
-  if (finite <= RAW_PER_BUCKET * w && raw) {
+  if (pc.tail) for (let i = 0; i < pc.tail.step.length; i++) add(pc.tail.step[i], pc.tail.timestamp[i], pc.tail.value[i]);
+  let finite = 0;
+  for (const b of buckets) if (b) finite += b.finite;
+  if (finite <= RAW_PER_BUCKET * w) {
+    const raw = pc.points.readSeries(pc.runId, pc.keyId, { minStep, maxStep });
     for (let i = 0; i < raw.step.length; i++) if (Number.isFinite(raw.value[i])) out.push(raw.step[i], raw.timestamp[i], raw.value[i]);
     return true;
   }

@@ -36,6 +36,7 @@ import { readRunColumns, type RunColumns } from './runColumns';
 import { generateRunName } from './runNames';
 import { readMetricPointsColumnar, readMetricSeries, type ColumnarPoints, type SeriesQuery, type StepBounds } from './seriesReads';
 import { MIGRATION_BACKFILLS, MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { PointStore, type PointStoreOptions } from './points/pointStore';
 import { loadSqlJs, Sqlite } from './sqlite';
 
 export interface TrackingStoreOptions {
@@ -45,8 +46,15 @@ export interface TrackingStoreOptions {
   lock?: boolean;
   /** Root of default artifact locations; runs get `<root><exp>/<run>/artifacts`. */
   artifactRoot?: string;
-  /** Checkpoint once the journal holds this many bytes (default 64 MiB). */
+  /**
+   * Checkpoint once the journal holds this many bytes (default 8 MiB, about 250,000 points: replaying that much
+   * after a crash takes well under a second).
+   */
   checkpointBytes?: number;
+  /** Memory for decoded metric chunks kept between reads (default 64 MiB; points/chunkCache.ts). */
+  pointCacheBytes?: number;
+  /** Chunk size, buffer budget and segment size of the point store (tests; defaults in points/pointStore.ts). */
+  pointOptions?: Omit<PointStoreOptions, 'dir' | 'cacheBytes'>;
   /** Checkpoint a non-empty journal this often while idle (default 60 s; 0 disables). */
   checkpointIntervalMs?: number;
   now?: () => number;
@@ -66,6 +74,9 @@ const PAGE_SIZE = 16384;
 const BATCH_WINDOW_MS = 250;
 const LARGE_OP_BYTES = 256 * 1024;
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
+const DEFAULT_CHECKPOINT_BYTES = 8 * 1024 * 1024;
+/** The schema version whose migration moved metric points out of SQLite (the image is vacuumed after it). */
+const POINTS_SCHEMA = 6;
 
 function parseExperimentId(id: unknown): number {
   if (typeof id === 'number' && Number.isInteger(id) && id >= 0) return id;
@@ -105,12 +116,20 @@ export class TrackingStore {
   private constructor(
     readonly dir: string,
     readonly db: Sqlite,
+    /** The metric points (points/pointStore.ts); gc drops runs and compacts segments through it. */
+    readonly points: PointStore,
     private readonly lock: OwnerLock | undefined,
     private readonly options: TrackingStoreOptions,
     state: { generation: number; lsn: number },
   ) {
     this.imageWriter = new ImageWriter(dir);
     this.keys = new MetricKeys(db);
+    // Compaction deletes old segments only after an image naming the new ones is durable: a checkpoint begun
+    // after it (one already running exported the index before the compaction).
+    points.durable = async () => {
+      await this.checkpointing;
+      await this.checkpoint();
+    };
     this.generation = state.generation;
     this.lsn = state.lsn;
     this.journal = Journal.open<Op>(journalPath(dir, this.generation));
@@ -145,27 +164,41 @@ export class TrackingStore {
       // Large pages: sql.js copies each dirty page into its in-memory file on commit, and metric ingest
       // appends in clusters, so fewer, bigger pages roughly double ingest (page_size only takes on a new file).
       db.exec(`PRAGMA page_size = ${PAGE_SIZE}; PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;`);
-      migrate(db);
+      const points = new PointStore(db, { ...options.pointOptions, dir: join(dir, 'points'), cacheBytes: options.pointCacheBytes });
+      points.recover();
+      const from = migrate(db, points);
+      // The old points are gone from the image: shrink it before it is written.
+      if (from < POINTS_SCHEMA && from > 0) db.exec('VACUUM');
       const lsn = Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'lsn'")?.value ?? 0);
       const generations = journalGenerations(dir);
       const keys = new MetricKeys(db);
       let last = lsn;
+      // One transaction, a savepoint per op (as commit does): a COMMIT per op would copy dirty pages per op.
+      db.run('BEGIN');
       for (const gen of generations) {
-        for (const entry of Journal.replay<Op>(journalPath(dir, gen))) {
+        for (const entry of Journal.records<Op>(journalPath(dir, gen))) {
           if (entry.lsn <= last) continue;
+          db.run('SAVEPOINT op');
           try {
-            db.transaction(() => applyOp(db, keys, entry.op));
+            applyOp(db, keys, points, entry.op);
+            db.run('RELEASE op');
+            points.commitStaged();
           } catch {
+            db.run('ROLLBACK TO op');
+            db.run('RELEASE op');
+            points.discardStaged();
             keys.reset(); // an op that failed when logged was never journaled; this is defensive only
           }
           last = entry.lsn;
         }
       }
+      db.run('COMMIT');
       const generation = generations.length ? generations[generations.length - 1] : 1;
-      const store = new TrackingStore(dir, db, lock, options, { generation, lsn: last });
+      const store = new TrackingStore(dir, db, points, lock, options, { generation, lsn: last });
       store.ensureDefaultExperiment();
-      // A first image makes the default experiment (made outside the journal) durable at once.
-      if (!image) await store.checkpoint();
+      // A first image makes the default experiment (made outside the journal) durable at once; after the v6
+      // migration, one records the chunks it wrote (until then the old image and journal still hold the points).
+      if (!image || from < POINTS_SCHEMA) await store.checkpoint();
       return store;
     } catch (err) {
       lock?.release();
@@ -201,20 +234,23 @@ export class TrackingStore {
     this.beginBatch();
     this.db.run('SAVEPOINT op');
     try {
-      applyOp(this.db, this.keys, op);
+      applyOp(this.db, this.keys, this.points, op);
       this.db.run('RELEASE op');
     } catch (err) {
       this.db.run('ROLLBACK TO op');
       this.db.run('RELEASE op');
+      this.points.discardStaged();
       this.keys.reset();
       throw err;
     }
+    // Only now do the op's points join the tails (a flush writes index rows: outside the op's savepoint).
+    this.points.commitStaged();
     const journaled = this.journal.size;
     const durable = this.journal.append({ lsn: ++this.lsn, op });
     // A large op (OTLP spans) commits its SQLite transaction at once: sql.js's COMMIT costs grow with the pages
     // it carries, and several large ops in one batch window would block the event loop for a long COMMIT.
     if (this.journal.size - journaled > LARGE_OP_BYTES) this.endBatch();
-    if (this.journal.size > (this.options.checkpointBytes ?? 64 * 1024 * 1024)) void this.checkpoint().catch(() => undefined);
+    if (this.journal.size > (this.options.checkpointBytes ?? DEFAULT_CHECKPOINT_BYTES)) void this.checkpoint().catch(() => undefined);
     return durable;
   }
 
@@ -252,6 +288,9 @@ export class TrackingStore {
     const previous = this.journal;
     this.generation += 1;
     this.journal = Journal.open<Op>(journalPath(this.dir, this.generation));
+    // Metric points: every tail into chunks, segments fsync'ed, their ends recorded in the image.
+    this.beginBatch();
+    const retired = this.points.prepareCheckpoint();
     this.endBatch();
     this.db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('lsn', ?)", [String(this.lsn)]);
     const image = this.db.db.export();
@@ -259,16 +298,23 @@ export class TrackingStore {
     // Only the pages that changed since the last checkpoint are written (imageWriter.ts).
     this.lastCheckpoint = { ...(await this.imageWriter.write(image)), imageBytes: image.length };
     removeJournalsBefore(this.dir, this.generation);
+    // Segments a compaction emptied: the image that no longer names them is durable now.
+    this.points.checkpointDone(retired);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     if (this.timer) clearInterval(this.timer);
-    await this.checkpoint();
+    // A checkpoint already running exported the image before the latest ops: wait for it, then write one that
+    // holds everything, so the next open replays nothing.
+    await this.checkpointing;
+    // Nothing since the last image (an idle window closing): no export, so stopping stays instant at any size.
+    if (this.journal.size > 0 || this.points.bufferedPoints > 0 || !this.lastCheckpoint) await this.checkpoint();
     this.endBatch();
     this.closed = true;
     await this.journal.close();
     await this.parallelJson.stop();
+    this.points.close();
     this.db.close();
     this.lock?.release();
   }
@@ -565,7 +611,7 @@ export class TrackingStore {
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
     const keyId = this.keys.existing(key);
     if (keyId === undefined) return { metrics: [] };
-    const all = readMetricHistory(this.db, run.id, keyId, key);
+    const all = readMetricHistory(this.points, run.id, keyId, key);
     if (maxResults === undefined && !pageToken) return { metrics: all };
     const offset = decodePageToken(pageToken);
     const size = maxResults ?? all.length;
@@ -593,7 +639,7 @@ export class TrackingStore {
     const { historyJson: cache, historyScratch: scratch, parallelJson } = this;
     // Read now, not when the slices are taken: the answer is the history as of this call.
     const columns = scratch.columns.take(count);
-    const history = readHistoryColumns(this.db, run.id, keyId, key, count, columns);
+    const history = readHistoryColumns(this.points, run.id, keyId, key, columns);
     if (!found.keep) {
       return (async function* slices(): AsyncGenerator<Uint8Array> {
         try {
@@ -610,7 +656,7 @@ export class TrackingStore {
           kept.push(slice);
           yield slice;
         }
-        cache.set(run.id, keyId, count, kept, history.length);
+        cache.set(run.id, keyId, count, kept);
       } finally {
         scratch.columns.give(columns);
       }
@@ -634,7 +680,7 @@ export class TrackingStore {
     const perRun = runIds.map((id) => {
       const uuid = validateRunId(id);
       const run = findRun(this.db, uuid);
-      return { uuid, points: keyId === undefined ? [] : readMetricPointsByStep(this.db, run.id, keyId) };
+      return { uuid, points: keyId === undefined ? [] : readMetricPointsByStep(this.points, run.id, keyId) };
     });
     const allSteps = [...new Set(perRun.flatMap((r) => r.points.map((p) => p[0])))].sort((a, b) => a - b);
     const start = startStep ?? 0;
@@ -664,10 +710,10 @@ export class TrackingStore {
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
     const keyId = this.keys.existing(key);
     if (keyId === undefined) return { step: new Float64Array(0), timestamp: new Float64Array(0), value: new Float64Array(0) };
-    return readMetricPointsColumnar(this.db, run.id, keyId, range);
+    return readMetricPointsColumnar(this.points, run.id, keyId, range);
   }
 
-  /** Our extension, for charts: a metric downsampled from its block summaries (seriesReads.ts). */
+  /** Our extension, for charts: a metric downsampled from its chunk summaries (seriesReads.ts). */
   getMetricSeries(runId: unknown, key: unknown, query: SeriesQuery): GetMetricSeriesResponse {
     const run = findRun(this.db, validateRunId(runId));
     if (typeof key !== 'string' || key === '') throw invalidParameter("Missing value for required parameter 'metric_key'.");
@@ -678,7 +724,7 @@ export class TrackingStore {
     const keyId = this.keys.existing(key);
     const total = keyId === undefined ? undefined : this.db.get<{ count: number }>('SELECT count FROM latest_metrics WHERE run_id = ? AND key_id = ?', [run.id, keyId])?.count;
     if (keyId === undefined || total === undefined) return { total: 0, exact: true, step: [], timestamp: [], value: [] };
-    return readMetricSeries(this.db, run.id, keyId, total, query);
+    return readMetricSeries(this.points, run.id, keyId, total, query);
   }
 
   /** Internal id of an active or deleted run; for the artifact confinement check. */
@@ -726,9 +772,11 @@ function toMetricTuple(m: MetricInput): MetricTuple {
   return [key, toJournalNumber(value), validateTimestamp(m.timestamp), validateStep(m.step)];
 }
 
-function migrate(db: Sqlite): void {
+/** Brings the image to the current schema; the version it stood at (0: a new store). */
+function migrate(db: Sqlite, points: PointStore): number {
   const hasMeta = db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
   let version = hasMeta ? Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")?.value ?? 0) : 0;
+  const from = version;
   if (version > SCHEMA_VERSION) {
     throw new Error(`This store was written by a newer MLflow Workbench (schema ${version}; this version reads up to ${SCHEMA_VERSION}).`);
   }
@@ -736,9 +784,10 @@ function migrate(db: Sqlite): void {
     const next = version + 1;
     db.transaction(() => {
       db.exec(MIGRATIONS[version]);
-      MIGRATION_BACKFILLS[next]?.(db);
+      MIGRATION_BACKFILLS[next]?.(db, { points });
       db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", [String(next)]);
     });
     version = next;
   }
+  return from;
 }

@@ -1,20 +1,17 @@
-// The per-block metric summaries (schema v3) against a brute-force computation over random histories: steps out
-// of order and repeated, identical points logged twice, NaN and ±Infinity, tied values. They must match after
-// ingest, after a journal replay (a store reopened from a copy taken without a checkpoint, as after kill -9) and
-// after the v3 migration of a v2 store. Then the downsampled series: every bucket's first, minimum, maximum and
-// last point are exactly those of its raw points, small ranges come back whole, and the time axis works.
+// The metric chunks' summaries (schema v6, points/) against a brute-force computation over random histories: steps
+// out of order and repeated, identical points logged twice, NaN and ±Infinity, tied values. They must match after
+// ingest and after a journal replay (a store reopened from a copy taken without a checkpoint, as after kill -9),
+// and the stored points must be exactly the distinct points logged. Then the downsampled series: every bucket's
+// first, minimum, maximum and last point are exactly those of its raw points, small ranges come back whole, and
+// the time axis works.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrackingStore } from '../../../extension/tracking/store/trackingStore';
-import { BLOCK_LEVELS, blockSize } from '../../../extension/tracking/store/metricBlocks';
 import { planBuckets } from '../../../extension/tracking/store/seriesReads';
-import { loadSqlJs } from '../../../extension/tracking/store/sqlite';
-import { CHECKPOINT_FILE } from '../../../extension/tracking/store/durability';
-import { SCHEMA_VERSION } from '../../../extension/tracking/store/schema';
-import { downgradeSchema } from '../../support/schemaDowngrade';
+import { SUMMARY_COLUMNS } from '../../../extension/tracking/store/points/summary';
 import type { MetricInput } from '../../../extension/tracking/rest/types';
 
 type P = { step: number; ts: number; value: number };
@@ -65,7 +62,7 @@ function distinct(batches: MetricInput[][]): P[] {
 
 const lexLess = (a: P, b: P): boolean => a.step < b.step || (a.step === b.step && (a.ts < b.ts || (a.ts === b.ts && a.value < b.value)));
 
-/** The brute-force summary of a set of points, in the column order of metric_blocks. */
+/** The brute-force summary of a set of points (metric_chunks' first/last/lo/hi columns are first/last/min/max). */
 function summary(points: P[]): Record<string, number | null> {
   const fin = points.filter((p) => Number.isFinite(p.value));
   if (fin.length === 0) {
@@ -96,44 +93,41 @@ function summary(points: P[]): Record<string, number | null> {
   };
 }
 
-function expectedBlocks(points: P[]): Map<string, Record<string, number | null>> {
-  const groups = new Map<string, P[]>();
-  for (const level of BLOCK_LEVELS) {
-    for (const p of points) {
-      const k = `${level}|${Math.floor(p.step / blockSize(level))}`;
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = []));
-      g.push(p);
-    }
-  }
-  return new Map([...groups].map(([k, g]) => [k, summary(g)]));
-}
-
-function storedBlocks(store: TrackingStore, runId: string): Map<string, Record<string, number | null>> {
+/** Every chunk's summary equals the brute-force one of its points, and chunks plus tail hold exactly `points`. */
+function assertChunks(store: TrackingStore, runId: string, points: P[], when: string): void {
   const run = store.db.get<{ id: number }>('SELECT id FROM runs WHERE run_uuid = ?', [runId])!.id;
-  const rows = store.db.all<Record<string, number | null>>('SELECT * FROM metric_blocks WHERE run_id = ?', [run]);
-  return new Map(
-    rows.map(({ run_id: _r, key_id: _k, level, block, ...rest }) => {
-      void _r;
-      void _k;
-      return [`${level}|${block}`, rest];
-    }),
-  );
-}
-
-function assertBlocks(store: TrackingStore, runId: string, points: P[], when: string): void {
-  const want = expectedBlocks(points);
-  const got = storedBlocks(store, runId);
-  assert.equal(got.size, want.size, `${when}: block count`);
-  for (const [k, w] of want) assert.deepEqual(got.get(k), w, `${when}: block ${k}`);
+  const keyId = store.db.get<{ id: number }>("SELECT id FROM metric_keys WHERE key = 'm'")!.id;
+  const names = SUMMARY_COLUMNS.split(', ').map((c) => c.replace(/^lo_/, 'min_').replace(/^hi_/, 'max_'));
+  const rows = store.points.chunkRows(run, keyId);
+  assert.ok(rows.length > 1, `${when}: several chunks`);
+  const held: P[] = [];
+  for (const row of rows) {
+    const c = store.points.decode(row);
+    const pts = Array.from(c.step, (step, i) => ({ step, ts: c.timestamp[i], value: c.value[i] }));
+    held.push(...pts);
+    const got = Object.fromEntries(names.map((n, i) => [n, row.summary[i]]));
+    assert.deepEqual(got, summary(pts), `${when}: chunk ${row.seq}`);
+    assert.equal(row.minStep, Math.min(...pts.map((p) => p.step)));
+    assert.equal(row.maxStep, Math.max(...pts.map((p) => p.step)));
+  }
+  const tail = store.points.tailOf(run, keyId);
+  if (tail) held.push(...Array.from(tail.step, (step, i) => ({ step, ts: tail.timestamp[i], value: tail.value[i] })));
+  const order = (a: P, b: P): number => a.step - b.step || a.ts - b.ts || (Number.isNaN(a.value) ? 0 : a.value) - (Number.isNaN(b.value) ? 0 : b.value) || Number(Number.isNaN(a.value)) - Number(Number.isNaN(b.value));
+  const key = (p: P): string => `${p.step}|${p.ts}|${p.value}`;
+  assert.deepEqual(held.map(key).sort(), points.map(key).sort(), `${when}: the distinct points, each once`);
+  // The store's own ordered read equals the reference order (step, timestamp, value with NaN as 0, NaN last).
+  const all = store.getMetricPoints(runId, 'm');
+  const want = [...points].sort(order);
+  assert.deepEqual(Array.from(all.step, (step, i) => key({ step, ts: all.timestamp[i], value: all.value[i] })), want.map(key), `${when}: read in stored order`);
 }
 
 async function openTemp(prefix: string, dir = mkdtempSync(join(tmpdir(), prefix))): Promise<TrackingStore> {
-  return TrackingStore.open({ dir, checkpointIntervalMs: 0, checkpointBytes: Number.MAX_SAFE_INTEGER, lock: false });
+  // Small chunks and a small buffer budget: many chunks, flushed by size and by budget.
+  return TrackingStore.open({ dir, checkpointIntervalMs: 0, checkpointBytes: Number.MAX_SAFE_INTEGER, lock: false, pointOptions: { chunkPoints: 700, bufferedPoints: 2000 } });
 }
 
 for (const seed of [1, 2, 3]) {
-  test(`block summaries equal a brute-force computation, after ingest and after a journal replay (seed ${seed})`, async () => {
+  test(`chunk summaries equal a brute-force computation, after ingest and after a journal replay (seed ${seed})`, async () => {
     const store = await openTemp('mwb-blocks-');
     const copy = mkdtempSync(join(tmpdir(), 'mwb-blocks-copy-'));
     let reopened: TrackingStore | undefined;
@@ -142,11 +136,13 @@ for (const seed of [1, 2, 3]) {
       const batches = randomBatches(seed, 6000, seed === 3 ? 200_000 : 20_000);
       for (const metrics of batches) await store.logBatch({ run_id: runId, metrics });
       const points = distinct(batches);
-      assertBlocks(store, runId, points, 'after ingest');
+      assertChunks(store, runId, points, 'after ingest');
       // A copy of the files as they stand: the first image (no metrics) plus the fsync'ed journal.
       cpSync(store.dir, copy, { recursive: true });
       reopened = await openTemp('', copy);
-      assertBlocks(reopened, runId, points, 'after replay');
+      assertChunks(reopened, runId, points, 'after replay');
+      await reopened.checkpoint();
+      assertChunks(reopened, runId, points, 'after a checkpoint');
     } finally {
       await reopened?.close();
       await store.close();
@@ -155,29 +151,6 @@ for (const seed of [1, 2, 3]) {
     }
   });
 }
-
-test('the v3 migration backfills the block summaries of a v2 store', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mwb-blocks-v2-'));
-  let store = await openTemp('', dir);
-  try {
-    const runs = [(await store.createRun({})).info.run_id, (await store.createRun({})).info.run_id];
-    const batches = runs.map((_, i) => randomBatches(10 + i, 3000, 50_000));
-    for (const [i, run] of runs.entries()) for (const metrics of batches[i]) await store.logBatch({ run_id: run, metrics });
-    await store.close();
-    // Turn the image into what schema v2 wrote: no metric_blocks (nor later tables), schema_version 2.
-    const SQL = await loadSqlJs();
-    const db = new SQL.Database(readFileSync(join(dir, CHECKPOINT_FILE)));
-    await downgradeSchema(db, 2);
-    writeFileSync(join(dir, CHECKPOINT_FILE), db.export());
-    db.close();
-    store = await openTemp('', dir);
-    assert.equal(store.db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'")?.value, String(SCHEMA_VERSION));
-    for (const [i, run] of runs.entries()) assertBlocks(store, run, distinct(batches[i]), `migrated run ${i}`);
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
 
 test('a downsampled series keeps every bucket’s first, minimum, maximum and last point exactly', async () => {
   const store = await openTemp('mwb-series-');

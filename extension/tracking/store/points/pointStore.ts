@@ -1,0 +1,492 @@
+// Metric points outside sql.js: per (run, key) series, sorted chunks in append-only segment files
+// (segments.ts, codec.ts), indexed by the sql.js table metric_chunks with per-chunk summaries; the newest points
+// of each series wait in an in-memory tail (the journal covers them) until it fills, until the buffered total
+// passes its budget (the largest tails go first) or until a checkpoint. Decoded chunks are kept in a byte-budgeted
+// LRU (chunkCache.ts).
+//
+// Points are kept in the order the former `metrics` table's key gave them — (step, timestamp, value, is_nan) with
+// NaN stored as value 0 — and a point equal to a stored one in all of those is ignored, as its INSERT OR IGNORE
+// was. -0 is stored as 0, as SQLite did. Adding points is staged per op: they reach the tails only when the op
+// succeeds (commitStaged), so a failing op leaves nothing behind.
+import type { Sqlite } from '../sqlite';
+import { ChunkCache } from './chunkCache';
+import { decodeChunk, encodeChunk, type ChunkPoints } from './codec';
+import { SegmentFiles, type SegmentEnd } from './segments';
+import { BlockAcc, SUMMARY_COLUMNS, summaryRow } from './summary';
+
+export interface PointStoreOptions {
+  /** The segments' folder, `<store>/points`. */
+  dir: string;
+  /** Budget of decoded chunks kept in memory (default 64 MiB). */
+  cacheBytes?: number;
+  /** Points per chunk a tail is flushed at (default 4096). */
+  chunkPoints?: number;
+  /** Points buffered in all tails together before the largest are flushed (default 262,144). */
+  bufferedPoints?: number;
+  /** A segment file is closed for appends past this size (default 64 MiB). */
+  segmentBytes?: number;
+}
+
+export const DEFAULT_POINT_CACHE_BYTES = 64 * 1024 * 1024;
+const META_SEGMENTS = 'point_segments';
+const LOWEST = -Number.MAX_VALUE;
+const HIGHEST = Number.MAX_VALUE;
+
+/** One metric_chunks row (its summary columns are kept in `summary`, in SUMMARY_COLUMNS order). */
+export interface ChunkRow {
+  seq: number;
+  segment: number;
+  offset: number;
+  length: number;
+  count: number;
+  finite: number;
+  minStep: number;
+  maxStep: number;
+  minTs: number;
+  maxTs: number;
+  /** The row from `count` on, SUMMARY_COLUMNS order, for BlockAcc.mergeRow. */
+  summary: (number | null)[];
+}
+
+const CHUNK_SELECT = `SELECT seq, segment, offset, length, min_step, max_step, min_ts, max_ts, ${SUMMARY_COLUMNS} FROM metric_chunks`;
+
+function toChunkRow(r: unknown[]): ChunkRow {
+  const n = r as number[];
+  return { seq: n[0], segment: n[1], offset: n[2], length: n[3], minStep: n[4], maxStep: n[5], minTs: n[6], maxTs: n[7], count: n[8], finite: n[9], summary: (r as (number | null)[]).slice(8) };
+}
+
+/** Ordering of stored points: step, timestamp, value with NaN as 0, then NaN after a real 0. Negative: a first. */
+export function comparePoints(s1: number, t1: number, v1: number, s2: number, t2: number, v2: number): number {
+  if (s1 !== s2) return s1 < s2 ? -1 : 1;
+  if (t1 !== t2) return t1 < t2 ? -1 : 1;
+  const n1 = v1 !== v1 ? 1 : 0;
+  const n2 = v2 !== v2 ? 1 : 0;
+  const a = n1 ? 0 : v1;
+  const b = n2 ? 0 : v2;
+  if (a !== b) return a < b ? -1 : 1;
+  return n1 - n2;
+}
+
+const samePoint = (s1: number, t1: number, v1: number, s2: number, t2: number, v2: number): boolean =>
+  s1 === s2 && t1 === t2 && (v1 === v2 || (Number.isNaN(v1) && Number.isNaN(v2)));
+
+/** A growable set of points in three columns. */
+class Points {
+  step: Float64Array = new Float64Array(16);
+  timestamp: Float64Array = new Float64Array(16);
+  value: Float64Array = new Float64Array(16);
+  n = 0;
+
+  push(s: number, t: number, v: number): void {
+    if (this.n === this.step.length) {
+      const grow = (c: Float64Array): Float64Array => {
+        const bigger = new Float64Array(c.length * 2);
+        bigger.set(c);
+        return bigger;
+      };
+      this.step = grow(this.step);
+      this.timestamp = grow(this.timestamp);
+      this.value = grow(this.value);
+    }
+    this.step[this.n] = s;
+    this.timestamp[this.n] = t;
+    this.value[this.n++] = v;
+  }
+
+  view(): ChunkPoints {
+    return { step: this.step.subarray(0, this.n), timestamp: this.timestamp.subarray(0, this.n), value: this.value.subarray(0, this.n) };
+  }
+}
+
+interface Series {
+  runId: number;
+  keyId: number;
+  tail: Points;
+  staged: Points;
+  /** The greatest (step, timestamp) stored, flushed or in the tail; a point past it is new without a lookup. */
+  maxStep: number;
+  maxTs: number;
+  stagedMaxStep: number;
+  stagedMaxTs: number;
+  /** The greatest step of any flushed chunk: only a point at or below it can equal a flushed one. */
+  flushedMaxStep: number;
+  nextSeq: number;
+  /** Identities of the tail's and staged points, built on the first lookup that needs it. */
+  seen: Set<string> | undefined;
+  stagedKeys: string[];
+  /** Listed in stagedSeries for the op being applied. */
+  inOp: boolean;
+}
+
+const identity = (s: number, t: number, v: number): string => `${s}|${t}|${v}`;
+
+export class PointStore {
+  private readonly segments: SegmentFiles;
+  private readonly cache: ChunkCache;
+  private readonly chunkPoints: number;
+  private readonly bufferedBudget: number;
+  private readonly series = new Map<number, Map<number, Series>>();
+  private readonly stagedSeries: Series[] = [];
+  private buffered = 0;
+  private retired: number[] = [];
+  /** Makes the current index durable (the tracking store's checkpoint); compaction waits on it. */
+  durable: () => Promise<void> = () => Promise.resolve();
+
+  constructor(
+    private readonly db: Sqlite,
+    options: PointStoreOptions,
+  ) {
+    this.segments = new SegmentFiles(options.dir, options.segmentBytes ?? 64 * 1024 * 1024);
+    this.cache = new ChunkCache(options.cacheBytes ?? DEFAULT_POINT_CACHE_BYTES);
+    this.chunkPoints = options.chunkPoints ?? 4096;
+    this.bufferedBudget = options.bufferedPoints ?? 1 << 18;
+  }
+
+  /** Cuts the segment files back to the ends the image recorded (none recorded: no segment is known). */
+  recover(): void {
+    const hasMeta = this.db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+    const text = hasMeta ? this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_SEGMENTS])?.value : undefined;
+    this.segments.recover(text === undefined ? undefined : (JSON.parse(text) as SegmentEnd[]));
+  }
+
+  // ---- ingest -------------------------------------------------------------------------------------
+
+  private seriesOf(runId: number, keyId: number): Series {
+    let byKey = this.series.get(runId);
+    if (!byKey) this.series.set(runId, (byKey = new Map()));
+    let s = byKey.get(keyId);
+    if (s) return s;
+    const top = this.db.rows('SELECT max_step, max_step_ts FROM metric_chunks WHERE run_id = ? AND key_id = ? ORDER BY max_step DESC, max_step_ts DESC LIMIT 1', [runId, keyId])[0] as number[] | undefined;
+    const seq = (this.db.rows('SELECT max(seq) FROM metric_chunks WHERE run_id = ? AND key_id = ?', [runId, keyId])[0]?.[0] as number | null) ?? -1;
+    const maxStep = top ? top[0] : -Infinity;
+    const maxTs = top ? top[1] : -Infinity;
+    s = {
+      runId, keyId, tail: new Points(), staged: new Points(),
+      maxStep, maxTs, stagedMaxStep: maxStep, stagedMaxTs: maxTs, flushedMaxStep: maxStep,
+      nextSeq: seq + 1, seen: undefined, stagedKeys: [], inOp: false,
+    };
+    byKey.set(keyId, s);
+    return s;
+  }
+
+  /**
+   * Stages a point of the op being applied; false when the series already holds it (then it is not added and
+   * must not be counted). `value` NaN for a NaN point.
+   */
+  stage(runId: number, keyId: number, step: number, ts: number, value: number): boolean {
+    const s = this.seriesOf(runId, keyId);
+    const v = value === 0 ? 0 : value; // -0 is 0, as SQLite kept it
+    if (!s.inOp) {
+      s.inOp = true;
+      this.stagedSeries.push(s);
+    }
+    if (step > s.stagedMaxStep || (step === s.stagedMaxStep && ts > s.stagedMaxTs)) {
+      s.stagedMaxStep = step;
+      s.stagedMaxTs = ts;
+      s.staged.push(step, ts, v);
+      if (s.seen) {
+        const id = identity(step, ts, v);
+        s.seen.add(id);
+        s.stagedKeys.push(id);
+      }
+      return true;
+    }
+    const seen = this.seenOf(s);
+    const id = identity(step, ts, v);
+    if (seen.has(id)) return false;
+    if (step <= s.flushedMaxStep && this.inChunks(s, step, ts, v)) return false;
+    seen.add(id);
+    s.stagedKeys.push(id);
+    s.staged.push(step, ts, v);
+    return true;
+  }
+
+  private seenOf(s: Series): Set<string> {
+    if (s.seen) return s.seen;
+    const seen = new Set<string>();
+    for (const p of [s.tail, s.staged]) for (let i = 0; i < p.n; i++) seen.add(identity(p.step[i], p.timestamp[i], p.value[i]));
+    for (let i = 0; i < s.staged.n; i++) s.stagedKeys.push(identity(s.staged.step[i], s.staged.timestamp[i], s.staged.value[i]));
+    s.seen = seen;
+    return seen;
+  }
+
+  /** Whether a flushed chunk holds the point: only chunks whose step range covers it are read. */
+  private inChunks(s: Series, step: number, ts: number, v: number): boolean {
+    for (const row of this.chunkRows(s.runId, s.keyId, step, step)) {
+      const c = this.decode(row);
+      // Chunks are sorted: binary search for the first point not before it.
+      let lo = 0;
+      let hi = c.step.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (comparePoints(c.step[mid], c.timestamp[mid], c.value[mid], step, ts, v) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < c.step.length && samePoint(c.step[lo], c.timestamp[lo], c.value[lo], step, ts, v)) return true;
+    }
+    return false;
+  }
+
+  /** The op succeeded: its staged points join the tails (which may flush). */
+  commitStaged(): void {
+    if (this.stagedSeries.length === 0) return;
+    for (const s of this.stagedSeries) {
+      const { staged, tail } = s;
+      for (let i = 0; i < staged.n; i++) tail.push(staged.step[i], staged.timestamp[i], staged.value[i]);
+      this.buffered += staged.n;
+      staged.n = 0;
+      s.stagedKeys = [];
+      s.maxStep = s.stagedMaxStep;
+      s.maxTs = s.stagedMaxTs;
+      s.inOp = false;
+      if (tail.n >= this.chunkPoints) this.flush(s);
+    }
+    this.stagedSeries.length = 0;
+    if (this.buffered > this.bufferedBudget) this.flushLargest();
+  }
+
+  /** The op failed: its staged points are dropped. */
+  discardStaged(): void {
+    for (const s of this.stagedSeries) {
+      if (s.seen) for (const id of s.stagedKeys) s.seen.delete(id);
+      s.stagedKeys = [];
+      s.staged.n = 0;
+      s.stagedMaxStep = s.maxStep;
+      s.stagedMaxTs = s.maxTs;
+      s.inOp = false;
+    }
+    this.stagedSeries.length = 0;
+  }
+
+  /** Flushes the largest tails until the buffered points are back to half the budget. */
+  private flushLargest(): void {
+    const tails: Series[] = [];
+    for (const byKey of this.series.values()) for (const s of byKey.values()) if (s.tail.n > 0) tails.push(s);
+    tails.sort((a, b) => b.tail.n - a.tail.n);
+    for (const s of tails) {
+      if (this.buffered <= this.bufferedBudget / 2) break;
+      this.flush(s);
+    }
+  }
+
+  /** Writes a series' tail as one chunk. */
+  private flush(s: Series): void {
+    const { tail } = s;
+    if (tail.n === 0) return;
+    const p = sortedCopy(tail.view());
+    this.writeChunk(s, p);
+    this.buffered -= tail.n;
+    // A fresh, small tail: a thousand idle series must not each keep a chunk's worth of memory.
+    s.tail = new Points();
+    s.seen = undefined;
+  }
+
+  /** Appends sorted points as one chunk of the series and indexes it. */
+  private writeChunk(s: Series, p: ChunkPoints): void {
+    const n = p.step.length;
+    const bytes = encodeChunk(p);
+    const at = this.segments.append(bytes);
+    const acc = new BlockAcc();
+    let minTs = Infinity;
+    let maxTs = -Infinity;
+    let maxStepTs = -Infinity;
+    const maxStep = p.step[n - 1];
+    for (let i = 0; i < n; i++) {
+      acc.add(p.step[i], p.timestamp[i], p.value[i]);
+      if (p.timestamp[i] < minTs) minTs = p.timestamp[i];
+      if (p.timestamp[i] > maxTs) maxTs = p.timestamp[i];
+      if (p.step[i] === maxStep && p.timestamp[i] > maxStepTs) maxStepTs = p.timestamp[i];
+    }
+    this.db.statement(
+      `INSERT INTO metric_chunks(run_id, key_id, seq, segment, offset, length, min_step, max_step, max_step_ts, min_ts, max_ts, ${SUMMARY_COLUMNS})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run([s.runId, s.keyId, s.nextSeq++, at.segment, at.offset, bytes.length, p.step[0], maxStep, maxStepTs, minTs, maxTs, ...summaryRow(acc)]);
+    if (maxStep > s.flushedMaxStep) s.flushedMaxStep = maxStep;
+    this.cache.set(`${at.segment}:${at.offset}`, { step: p.step.slice(), timestamp: p.timestamp.slice(), value: p.value.slice() });
+  }
+
+  /** Writes already sorted points of one series straight into chunks (the v6 migration). */
+  importSorted(runId: number, keyId: number, p: ChunkPoints): void {
+    const s = this.seriesOf(runId, keyId);
+    for (let from = 0; from < p.step.length; from += this.chunkPoints) {
+      const to = Math.min(p.step.length, from + this.chunkPoints);
+      this.writeChunk(s, { step: p.step.subarray(from, to), timestamp: p.timestamp.subarray(from, to), value: p.value.subarray(from, to) });
+    }
+    this.series.get(runId)?.delete(keyId); // reloaded from the index when next touched
+  }
+
+  // ---- checkpoint -------------------------------------------------------------------------------
+
+  /** Every tail into chunks, segments fsync'ed, their ends recorded in meta; the retired segments the image drops. */
+  prepareCheckpoint(): number[] {
+    for (const byKey of this.series.values()) for (const s of byKey.values()) this.flush(s);
+    this.segments.sync();
+    this.db.run('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)', [META_SEGMENTS, JSON.stringify(this.segments.ends())]);
+    return [...this.retired];
+  }
+
+  /** The image that no longer names `retired` is durable: their files go. */
+  checkpointDone(retired: number[]): void {
+    for (const n of retired) this.segments.unlink(n);
+    this.retired = this.retired.filter((n) => !retired.includes(n));
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  /** A series' chunks that may hold steps in [lo, hi], in the order they were written. */
+  chunkRows(runId: number, keyId: number, lo = LOWEST, hi = HIGHEST): ChunkRow[] {
+    return this.db
+      .rows(`${CHUNK_SELECT} WHERE run_id = ? AND key_id = ? AND max_step >= ? AND min_step <= ? ORDER BY seq`, [runId, keyId, Math.max(lo, LOWEST), Math.min(hi, HIGHEST)])
+      .map(toChunkRow);
+  }
+
+  /** A chunk's points (sorted), through the cache. */
+  decode(row: ChunkRow): ChunkPoints {
+    const key = `${row.segment}:${row.offset}`;
+    let c = this.cache.get(key);
+    if (!c) {
+      c = decodeChunk(this.segments.read(row.segment, row.offset, row.length));
+      this.cache.set(key, c);
+    }
+    return c;
+  }
+
+  /** The series' unflushed points, unsorted (a view valid until the next write). */
+  tailOf(runId: number, keyId: number): ChunkPoints | undefined {
+    const s = this.series.get(runId)?.get(keyId);
+    return s && s.tail.n > 0 ? s.tail.view() : undefined;
+  }
+
+  /**
+   * A series' points (only steps in `range` when given) in stored order. `into` (three columns) receives them when
+   * they fit; the result may then be views of it.
+   */
+  readSeries(runId: number, keyId: number, range?: { minStep: number; maxStep: number }, into?: Float64Array[]): ChunkPoints {
+    const lo = range?.minStep ?? -Infinity;
+    const hi = range?.maxStep ?? Infinity;
+    const parts: ChunkPoints[] = this.chunkRows(runId, keyId, lo, hi).map((r) => this.decode(r));
+    const tail = this.tailOf(runId, keyId);
+    if (tail) parts.push(sortedCopy(tail));
+    let total = 0;
+    for (const p of parts) total += p.step.length;
+    const [step, timestamp, value] = into && into[0].length >= total ? into : [0, 1, 2].map(() => new Float64Array(total));
+    let n = 0;
+    let sorted = true;
+    for (const p of parts) {
+      for (let i = 0; i < p.step.length; i++) {
+        const s = p.step[i];
+        if (s < lo || s > hi) continue;
+        step[n] = s;
+        timestamp[n] = p.timestamp[i];
+        value[n] = p.value[i];
+        if (sorted && n > 0 && comparePoints(step[n - 1], timestamp[n - 1], value[n - 1], s, timestamp[n], value[n]) > 0) sorted = false;
+        n++;
+      }
+    }
+    const out = { step: step.subarray(0, n), timestamp: timestamp.subarray(0, n), value: value.subarray(0, n) };
+    if (sorted) return out;
+    const order = sortOrder(out);
+    const copy = { step: out.step.slice(), timestamp: out.timestamp.slice(), value: out.value.slice() };
+    for (let i = 0; i < n; i++) {
+      const j = order[i];
+      out.step[i] = copy.step[j];
+      out.timestamp[i] = copy.timestamp[j];
+      out.value[i] = copy.value[j];
+    }
+    return out;
+  }
+
+  /** Points in memory waiting for a flush (tests, stats). */
+  get bufferedPoints(): number {
+    return this.buffered;
+  }
+
+  get cacheBytes(): number {
+    return this.cache.usedBytes;
+  }
+
+  get segmentBytes(): number {
+    return this.segments.totalBytes();
+  }
+
+  // ---- gc ------------------------------------------------------------------------------------------
+
+  /** Removes the runs' series: index rows, tails and staged points. Their bytes stay in the segments until compact. */
+  dropRuns(runIds: number[]): void {
+    for (const runId of runIds) {
+      const byKey = this.series.get(runId);
+      if (byKey) {
+        for (const s of byKey.values()) {
+          this.buffered -= s.tail.n;
+          s.staged.n = 0;
+        }
+        this.series.delete(runId);
+      }
+      this.db.run('DELETE FROM metric_chunks WHERE run_id = ?', [runId]);
+    }
+    for (let i = this.stagedSeries.length - 1; i >= 0; i--) if (runIds.includes(this.stagedSeries[i].runId)) this.stagedSeries.splice(i, 1);
+  }
+
+  /**
+   * Copies the live chunks of every segment that holds dead bytes into new segments and repoints the index; the
+   * old files are deleted once a checkpoint has made the new index durable (a crash before that keeps the old
+   * index, whose files are still there).
+   */
+  async compact(): Promise<{ bytesBefore: number; bytesAfter: number }> {
+    const bytesBefore = this.segments.totalBytes();
+    const live = new Map<number, number>(this.db.rows('SELECT segment, sum(length) FROM metric_chunks GROUP BY segment').map((r) => [r[0] as number, r[1] as number]));
+    const victims = this.segments.ends().filter(([n, size]) => (live.get(n) ?? 0) < size).map(([n]) => n);
+    if (victims.length === 0) return { bytesBefore, bytesAfter: bytesBefore };
+    this.segments.roll();
+    for (const n of victims) {
+      // One segment at a time, with a turn of the event loop between: ops keep flowing meanwhile (their chunks
+      // may land in the same new segment; a series dropped meanwhile just leaves nothing to repoint).
+      this.db.run('SAVEPOINT compact');
+      try {
+        const update = this.db.statement('UPDATE metric_chunks SET segment = ?, offset = ? WHERE run_id = ? AND key_id = ? AND seq = ?');
+        for (const [runId, keyId, seq, offset, length] of this.db.rows('SELECT run_id, key_id, seq, offset, length FROM metric_chunks WHERE segment = ? ORDER BY offset', [n]) as number[][]) {
+          const at = this.segments.append(this.segments.read(n, offset, length));
+          update.run([at.segment, at.offset, runId, keyId, seq]);
+          this.cache.delete(`${n}:${offset}`);
+        }
+        this.db.run('RELEASE compact');
+      } catch (err) {
+        this.db.run('ROLLBACK TO compact');
+        this.db.run('RELEASE compact');
+        throw err;
+      }
+      this.segments.retire(n);
+      this.retired.push(n);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.segments.roll();
+    await this.durable();
+    return { bytesBefore, bytesAfter: this.segments.totalBytes() };
+  }
+
+  close(): void {
+    this.segments.close();
+  }
+}
+
+/** The permutation that puts points in stored order. */
+function sortOrder(p: ChunkPoints): Uint32Array {
+  const order = new Uint32Array(p.step.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const { step, timestamp, value } = p;
+  return order.sort((a, b) => comparePoints(step[a], timestamp[a], value[a], step[b], timestamp[b], value[b]) || a - b);
+}
+
+/** The points in stored order, in new arrays. */
+function sortedCopy(p: ChunkPoints): ChunkPoints {
+  const n = p.step.length;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) if (comparePoints(p.step[i - 1], p.timestamp[i - 1], p.value[i - 1], p.step[i], p.timestamp[i], p.value[i]) > 0) sorted = false;
+  if (sorted) return { step: p.step.slice(), timestamp: p.timestamp.slice(), value: p.value.slice() };
+  const order = sortOrder(p);
+  return {
+    step: Float64Array.from(order, (i) => p.step[i]),
+    timestamp: Float64Array.from(order, (i) => p.timestamp[i]),
+    value: Float64Array.from(order, (i) => p.value[i]),
+  };
+}
