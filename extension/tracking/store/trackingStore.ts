@@ -309,7 +309,7 @@ export class TrackingStore {
     // holds everything, so the next open replays nothing.
     await this.checkpointing;
     // Nothing since the last image (an idle window closing): no export, so stopping stays instant at any size.
-    if (this.journal.size > 0 || this.points.bufferedPoints > 0 || !this.lastCheckpoint) await this.checkpoint();
+    if (this.journal.size > 0 || this.points.bufferedPoints > 0) await this.checkpoint();
     this.endBatch();
     this.closed = true;
     await this.journal.close();
