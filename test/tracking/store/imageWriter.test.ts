@@ -237,6 +237,8 @@ test('a store crashed in the middle of a checkpoint opens with every acknowledge
     rmSync(join(atStart, 'owner.lock'), { force: true });
     // … and the image that checkpoint writes.
     await store.checkpoint();
+    // The checkpoint wrote and fsync'ed the point segments before any image byte: every crash below finds them.
+    cpSync(join(dir, 'points'), join(atStart, 'points'), { recursive: true });
     assert.ok(store.lastCheckpoint!.bytesWritten < store.lastCheckpoint!.imageBytes / 2, `the checkpoint was incremental: ${JSON.stringify(store.lastCheckpoint)}`);
     const after = readFileSync(join(dir, CHECKPOINT_FILE));
     const pageSize = sqlitePageSize(after)!;
@@ -288,6 +290,11 @@ test('a store checkpoint after a small change writes a few pages, also the first
   try {
     const store = await TrackingStore.open({ dir, checkpointIntervalMs: 0 });
     const run = (await store.createRun({})).info.run_id;
+    // Metric points live outside the image (points/): runs with params make an image of a few MB.
+    for (let r = 0; r < 400; r++) {
+      const other = (await store.createRun({ run_name: `run-${r}` })).info.run_id;
+      await store.logBatch({ run_id: other, params: Array.from({ length: 60 }, (_, i) => ({ key: `param_${i}`, value: `value ${r} ${i} ${'x'.repeat(20)}` })) });
+    }
     for (let b = 0; b < 50; b++) {
       await store.logBatch({ run_id: run, metrics: Array.from({ length: 1000 }, (_, i) => ({ key: `m${i % 5}`, value: i, timestamp: 1, step: b * 200 + Math.floor(i / 5) })) });
     }
