@@ -54,6 +54,12 @@ export class HistoryJsonCache {
     this.trim();
   }
 
+  /** Forgets everything (gc removed runs whose internal ids a new run may take again). */
+  clear(): void {
+    this.entries.clear();
+    this.points = 0;
+  }
+
   private trim(): void {
     for (const [oldest, entry] of this.entries) {
       if (this.points <= this.maxPoints && this.entries.size <= MAX_ENTRIES) break;
