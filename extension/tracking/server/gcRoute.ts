@@ -5,11 +5,13 @@ import type { TrackingStore } from '../store/trackingStore';
 import type { Fields } from './fields';
 import type { Route } from './trackingRoutes';
 
-/** A list field: a JSON list, repeated query values, or comma-separated text. */
+/**
+ * A list field: a JSON list, repeated query values, or comma-separated text. Present but empty is an empty
+ * selection (the palette sends exactly the ids it confirmed); absent means "every deleted one".
+ */
 function ids(f: Fields, name: string): string[] | undefined {
-  if (!f.has(name)) return undefined;
-  const list = f.strList(name).flatMap((s) => s.split(','));
-  return list.length ? list : undefined;
+  if (f.raw[name] === undefined || f.raw[name] === null) return undefined;
+  return f.strList(name).flatMap((s) => s.split(',')).filter((s) => s !== '');
 }
 
 /** Keyed by the path after `/api/2.0/mlflow-workbench/` (and the ajax-api twin). */
