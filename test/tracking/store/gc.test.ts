@@ -11,6 +11,8 @@ import { rawRequest } from '../../support/mlflowRestClient';
 import { runCli, startCliServer, type CliServer } from '../../support/cliServer';
 import { TrackingStore } from '../../../extension/tracking/store/trackingStore';
 import type { GcResponse } from '../../../extension/tracking/rest/types';
+import { LoggedModelStore } from '../../../extension/loggedModels/loggedModelStore';
+import { TraceStore } from '../../../extension/traces/traceStore';
 
 const auth = (s: CliServer): Record<string, string> => ({ Authorization: `Bearer ${s.token}`, 'Content-Type': 'application/json' });
 
@@ -252,5 +254,51 @@ test('the purge op is journaled: a store that crashed before any checkpoint repl
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(copy, { recursive: true, force: true });
+  }
+});
+
+test("a purged experiment takes its logged models, traces, datasets and tags along; a deleted logged model elsewhere goes too; other experiments' rows stay", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mwb-gc-mlflow3-'));
+  try {
+    const store = await TrackingStore.open({ dir, lock: false, checkpointIntervalMs: 0 });
+    const models = new LoggedModelStore(store);
+    const traces = new TraceStore(store);
+    const fill = async (name: string): Promise<{ exp: string; run: string; model: string }> => {
+      const exp = await store.createExperiment(name, undefined, [{ key: 'team', value: name }]);
+      const run = (await store.createRun({ experiment_id: exp })).info.run_id;
+      const model = (await models.createLoggedModel({ experiment_id: exp, name: 'm', source_run_id: run, params: [{ key: 'p', value: '1' }], tags: [{ key: 't', value: '1' }] })).info.model_id;
+      await store.logBatch({ run_id: run, metrics: [{ key: 'acc', value: 0.5, timestamp: 1, step: 0, model_id: model }] });
+      await store.logInputs(run, [{ dataset: { name: `d-${name}`, digest: 'x', source_type: 'local', source: 's' } }], [{ model_id: model }]);
+      await traces.startTrace({
+        trace_id: `tr-${name}`, trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } },
+        request_time: '2024-01-01T00:00:00Z', state: 'OK', tags: { k: 'v' }, trace_metadata: { a: 'b' },
+      });
+      return { exp, run, model };
+    };
+    const gone = await fill('gone');
+    const kept = await fill('kept');
+    const loose = (await models.createLoggedModel({ experiment_id: kept.exp, name: 'loose' })).info.model_id;
+    await models.deleteLoggedModel(loose);
+    await store.deleteExperiment(gone.exp);
+    const result = await store.gc();
+    assert.deepEqual(result.experiment_ids, [gone.exp]);
+    assert.deepEqual(result.run_ids, [gone.run]);
+    assert.deepEqual(result.logged_model_ids, [loose]);
+    const left = (table: string): string[] =>
+      store.db.rows(`SELECT * FROM ${table}`).map((r) => JSON.stringify(r));
+    const mentions = (id: string | number): string[] =>
+      ['experiments', 'experiment_tags', 'runs', 'datasets', 'logged_models', 'logged_model_params', 'logged_model_tags', 'logged_model_metrics', 'traces', 'trace_tags', 'trace_metadata', 'model_inputs']
+        .flatMap((t) => left(t).filter((row) => row.includes(JSON.stringify(id)) || row.includes(`"${id}"`)).map((row) => `${t}: ${row}`));
+    assert.deepEqual(mentions(gone.run), []);
+    assert.deepEqual(mentions(gone.model), []);
+    assert.deepEqual(mentions(loose), []);
+    assert.deepEqual(mentions('tr-gone'), []);
+    assert.deepEqual(mentions('d-gone'), []);
+    assert.equal(store.db.get<{ n: number }>('SELECT count(*) AS n FROM experiments WHERE experiment_id = ?', [Number(gone.exp)])!.n, 0);
+    // The other experiment keeps every row of each kind.
+    assert.ok(mentions(kept.run).length >= 2 && mentions(kept.model).length >= 4 && mentions('tr-kept').length >= 1 && mentions('d-kept').length === 1, mentions(kept.model).join('\n'));
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
