@@ -7,6 +7,9 @@
 // run at a time and stops at the first refusal, the selection is checked whole and removed as ONE journaled op
 // (`purge`), so a crash leaves either everything or nothing removed. Artifact folders go only once that op is
 // durable, and only confined folders under the store's own artifacts folder.
+// A purged experiment takes its runs, logged models, datasets and tags (MLflow 3.11's cascade) and also its traces:
+// MLflow 3.11's gc fails there with a FOREIGN KEY error after having removed the runs (checked against its SQL
+// store), so a refusal would not be "as MLflow does" either; removing them is what the user asked for.
 import { lstatSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { invalidParameter, notFound } from '../errors';
