@@ -39,7 +39,7 @@ export function registerGcCommand(wb: Workbench): vscode.Disposable {
     const what = gcCounts(preview);
     const confirmed = await confirmModal(
       `Permanently remove ${what} from ${s.name}?`,
-      'Every deleted run, experiment and logged model goes for good, with its metric histories and artifacts, as `mlflow gc` does. This cannot be undone.',
+      'Every deleted run, experiment and logged model goes for good, with its metric histories and artifacts, as mlflow gc does. This cannot be undone.',
       'Remove Permanently',
     );
     if (!confirmed) return;
