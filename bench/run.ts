@@ -1,5 +1,6 @@
 // `npm run bench`: measures, in one run on this machine, the figures issue #2 asks for and prints each beside
 // its target. The server runs as the real CLI in its own process; the client is this process.
+// `npm run bench -- --scale [--points N]` runs only issue #12's store-at-scale figures (bench/scale.ts).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { loadSqlJs } from '../extension/tracking/store/sqlite';
 import { MIGRATIONS } from '../extension/tracking/store/schema';
 import { TrackingStore } from '../extension/tracking/store/trackingStore';
+import { benchScale } from './scale';
 
 const root = join(__dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'mwb-bench-'));
@@ -335,8 +337,26 @@ async function checkpointAfterSmallChange(dir: string): Promise<void> {
   report('  … graceful close of that store (final checkpoint)', `${fmt(performance.now() - c0, 1)} ms`);
 }
 
+/** `--scale [--points N]`: the store at scale only (bench/scale.ts); the CLI bundle is dist/cli.js or $MWB_CLI. */
+async function scaleOnly(): Promise<void> {
+  const at = process.argv.indexOf('--points');
+  const points = at > 0 ? Number(process.argv[at + 1].replace(/[_,]/g, '')) : 100_000_000;
+  if (!Number.isInteger(points) || points < 1) throw new Error(`--points takes a positive whole number, not ${process.argv[at + 1]}.`);
+  const roundsAt = process.argv.indexOf('--rounds');
+  const rounds = roundsAt > 0 ? Number(process.argv[roundsAt + 1]) : undefined;
+  await benchScale({ points, rounds, cli: process.env.MWB_CLI ?? join(root, 'dist/cli.js'), report });
+}
+
 async function main(): Promise<void> {
   console.log(`MLflow Workbench benchmarks — node ${process.version}, ${new Date().toISOString()}\n`);
+  if (process.argv.includes('--scale')) {
+    await scaleOnly();
+    const missed = results.filter((r) => r.ok === false);
+    console.log(`\n${results.filter((r) => r.ok).length} targets met, ${missed.length} missed.`);
+    agent.destroy();
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
   const ceiling = await rawInsertCeiling();
   report('Raw sql.js insert, compact metrics table (the ceiling)', `${fmt(ceiling)} rows/s`);
   const wide = await mlflowLayoutRate();

@@ -3,6 +3,7 @@
 // bar, terminal environment and commands all read through that session's client.
 import * as vscode from 'vscode';
 import { registerExperimentCommands } from './experiments/experimentCommands';
+import { registerGcCommand } from './experiments/gcCommand';
 import { ExperimentsTree } from './experiments/experimentsTree';
 import { startLanguageClient } from './language-client/startLanguageClient';
 import { registerModelCommands } from './models/modelCommands';
@@ -77,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     injectTerminalEnvironment(context, s),
     ...registerServerCommands(wb),
     ...registerExperimentCommands(wb),
+    registerGcCommand(wb),
     ...registerRunCommands(wb),
     ...registerModelCommands(wb),
     ...registerProjects(context, wb), // MLflow Projects (issue 7)

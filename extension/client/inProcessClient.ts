@@ -5,7 +5,7 @@ import { ArtifactService } from '../tracking/server/artifactRoutes';
 import type { RunColumns } from '../tracking/store/runColumns';
 import type { TrackingStore } from '../tracking/store/trackingStore';
 import type {
-  Experiment, FileInfo, LoggedModel, MetricSummary, Page, Run, SearchLoggedModelsRequest, SearchTracesRequest, TraceData, TraceInfo,
+  Experiment, FileInfo, GcRequest, GcResponse, LoggedModel, MetricSummary, Page, Run, SearchLoggedModelsRequest, SearchTracesRequest, TraceData, TraceInfo,
 } from '../tracking/rest/types';
 import { listLocalArtifacts, localArtifactFile } from './artifactLocation';
 import { normaliseSpans } from './traceSpans';
@@ -140,6 +140,10 @@ export class InProcessClient implements TrackingClient {
 
   metricSeries(runId: string, key: string, query: SeriesQuery): Promise<MetricSeries> {
     return this.call(() => this.store.getMetricSeries(runId, key, query));
+  }
+
+  gc(request: GcRequest = {}): Promise<GcResponse> {
+    return this.call(() => this.store.gc(request));
   }
 
   listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {

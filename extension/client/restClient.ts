@@ -2,7 +2,7 @@
 // MLflow tracking server (a team's shared one). Only standard MLflow routes are required; what a server lacks
 // (the registry, say) surfaces as ENDPOINT_NOT_FOUND for the views to degrade on.
 import type {
-  Experiment, FileInfo, GetMetricSeriesRequest, GetMetricSummariesResponse, LoggedModel, Metric, MetricSummary, Page, RegistryAuditEntry, Run,
+  Experiment, FileInfo, GcRequest, GcResponse, GetMetricSeriesRequest, GetMetricSummariesResponse, LoggedModel, Metric, MetricSummary, Page, RegistryAuditEntry, Run,
   SearchLoggedModelsRequest, SearchTracesRequest, TraceData, TraceInfo,
 } from '../tracking/rest/types';
 import { ClientError, isEndpointMissing } from './clientError';
@@ -224,6 +224,10 @@ export class RestClient implements TrackingClient {
     const q: GetMetricSeriesRequest = { run_id: runId, metric_key: key, axis: query.axis, from: query.from, to: query.to, buckets: query.buckets };
     return this.ours(() => this.http.get<MetricSeries>(`${WORKBENCH}metrics/series`, { ...q }));
   }
+  async gc(request: GcRequest = {}): Promise<GcResponse> {
+    return this.http.post<GcResponse>(`${WORKBENCH}gc`, request);
+  }
+
 
   readonly rangedMetricReads = false;
 

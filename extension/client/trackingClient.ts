@@ -1,7 +1,7 @@
 // The one interface every view and command talks to. Two implementations: InProcessClient (this window owns
 // the store) and RestClient (another window owns it, or a remote MLflow server). Nothing here imports vscode.
 import type {
-  Experiment, FileInfo, GetMetricSeriesResponse, LoggedModel, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, TraceData,
+  Experiment, FileInfo, GcRequest, GcResponse, GetMetricSeriesResponse, LoggedModel, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, TraceData,
   TraceInfo, ViewType,
 } from '../tracking/rest/types';
 import type { RunColumns } from '../tracking/store/runColumns';
@@ -116,6 +116,13 @@ export interface TrackingClient {
   searchTraces(query: TraceQuery): Promise<Page<TraceInfo>>;
   /** One trace with its spans, read where MLflow's client reads them (tracking store or traces.json artifact). */
   getTrace(traceId: string): Promise<TraceDetail>;
+
+  /**
+   * `mlflow gc` on the store: deleted runs, experiments and logged models removed for good with their histories
+   * and artifacts, and the space returned (extension/tracking/store/gc.ts); `dry_run` only says what would go.
+   * Our route over REST: a plain MLflow server answers ENDPOINT_NOT_FOUND (there `mlflow gc` runs on its machine).
+   */
+  gc(request?: GcRequest): Promise<GcResponse>;
 
   dispose(): void;
 }

@@ -185,6 +185,23 @@ for (const kind of ['in-process', 'rest'] as const) {
       await reg.deleteRegisteredModel(`${name}-renamed`);
       assert.ok(!(await reg.searchRegisteredModels({ maxResults: 100 })).items.some((m) => m.name.startsWith(name)));
     });
+
+    test('gc: a dry run names what would go; gc with those ids removes exactly them; an active run named is refused', async () => {
+      const exp = await client.createExperiment(`gc-${kind}`);
+      const keep = await logRun(f.store, exp, 'keep', [1, 2]);
+      const gone = await logRun(f.store, exp, 'gone', [3, 4]);
+      await client.deleteRun(gone);
+      const preview = await client.gc({ dry_run: true });
+      assert.equal(preview.dry_run, true);
+      assert.ok(preview.run_ids.includes(gone) && !preview.run_ids.includes(keep));
+      assert.equal((await client.getRun(gone)).info.lifecycle_stage, 'deleted', 'a dry run removes nothing');
+      await assert.rejects(client.gc({ run_ids: [keep] }), (e) => e instanceof ClientError && e.code === 'INVALID_PARAMETER_VALUE' && /not in `deleted` lifecycle stage/.test(e.message));
+      const done = await client.gc({ run_ids: [gone], experiment_ids: [], logged_model_ids: [] });
+      assert.deepEqual([done.run_ids, done.experiment_ids, done.logged_model_ids, done.dry_run], [[gone], [], [], false]);
+      assert.ok(done.bytes_before > 0 && done.bytes_after > 0);
+      await assert.rejects(client.getRun(gone), (e) => isNotFound(e));
+      assert.equal((await client.getRun(keep)).info.lifecycle_stage, 'active');
+    });
   });
 }
 

@@ -207,6 +207,34 @@ step('a second window on the same workspace sees the same runs and logs without 
   await shot('11-second-window-after-concurrent-logging', wb2);
 });
 
+step('gc: a run deleted in the tree is removed for good by the palette command, after a modal naming it', async () => {
+  await wb.page.bringToFront();
+  const pane = wb.pane('Experiments');
+  const run = await runByName('from-window-2');
+  assert.ok(run);
+  const artifacts = join(session.server.dirs.workspace, '.mlflow', 'artifacts');
+  const exp = (await rest<{ run: { info: { experiment_id: string } } }>('GET', 'runs/get', { run_id: run.info.run_id })).run.info.experiment_id;
+  const folder = join(artifacts, exp, run.info.run_id);
+  assert.ok(existsSync(folder), 'the run has an artifact folder before gc');
+  await wb.contextMenu(wb.row(pane, 'from-window-2'), 'Delete Run');
+  await wb.row(pane, 'from-window-2').waitFor({ state: 'detached', timeout: 20_000 });
+  await wb.clearNotifications();
+  await wb.runCommand('MLflow: Remove Deleted Runs Permanently (gc)…');
+  const dialog = wb.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ timeout: 20_000 });
+  assert.match(await dialog.innerText(), /Permanently remove 1 run from workspace\?/);
+  await shot('12a-gc-confirmation');
+  await dialog.locator('.monaco-button', { hasText: 'Remove Permanently' }).click();
+  await wb.notification(/Removed 1 run\. The store went from/).waitFor({ timeout: 30_000 });
+  assert.equal(await runByName('from-window-2'), undefined, 'gone from every view type over REST');
+  assert.ok(!existsSync(folder), 'its artifact folder is gone');
+  await wb.runCommand('MLflow: Show Deleted Experiments and Runs');
+  await wb.row(pane, 'from-window-1').waitFor({ timeout: 20_000 });
+  assert.equal(await wb.row(pane, 'from-window-2').count(), 0, 'not in the deleted view either');
+  await wb.runCommand('MLflow: Hide Deleted Experiments and Runs');
+  await wb.clearNotifications();
+});
+
 step('thousands of runs: an experiment shows a page and loads more on demand', async () => {
   // 230 runs, made through the API (the harness plays a sweep script): three pages of 100.
   const { experiment_id: exp } = await rest<{ experiment_id: string }>('POST', 'experiments/create', { name: 'sweep' });

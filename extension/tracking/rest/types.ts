@@ -224,6 +224,31 @@ export interface GetMetricSummariesResponse {
   summaries: MetricSummary[];
 }
 
+/**
+ * POST /api/2.0/mlflow-workbench/gc (extension/tracking/store/gc.ts): `mlflow gc`'s selection. Ids may be lists
+ * or comma-separated text as the CLI takes them; `older_than` is MLflow's duration (`30d`, `2d8h5m20s`).
+ * `dry_run` answers what would be removed without removing it.
+ */
+export interface GcRequest {
+  older_than?: string;
+  run_ids?: string[] | string;
+  experiment_ids?: string[] | string;
+  logged_model_ids?: string[] | string;
+  dry_run?: boolean;
+}
+
+/** What gc removed (or would remove), and the store folder's bytes on disk before and after. */
+export interface GcResponse {
+  run_ids: string[];
+  experiment_ids: string[];
+  logged_model_ids: string[];
+  /** Artifact folders removed under the store's artifacts folder. */
+  artifact_folders: number;
+  bytes_before: number;
+  bytes_after: number;
+  dry_run: boolean;
+}
+
 /** The x axis of a chart: the step, or the timestamp (wall and relative time). */
 export type SeriesAxis = 'step' | 'time';
 

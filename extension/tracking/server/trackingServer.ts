@@ -12,6 +12,7 @@ import { Fields, parseQuery } from './fields';
 import { toJson } from '../rest/json';
 import { trackingRoutes, type Reply, type Route } from './trackingRoutes';
 import { chartRoutes } from './chartRoutes';
+import { gcRoutes } from './gcRoute';
 import { PathRouter } from './pathRoutes';
 import { readLimitedBody } from './requestBody';
 import { loggedModelRoutes } from '../../loggedModels/loggedModelRoutes';
@@ -147,7 +148,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   const registry = new RegistryStore(store);
   const registryRouteMap = registryRoutes(registry);
   const workbenchRouteMap = workbenchRoutes(registry);
-  const chartRouteMap = chartRoutes(store);
+  const chartRouteMap = new Map([...chartRoutes(store), ...gcRoutes(store)]);
   const artifacts = new ArtifactService(store);
   // Routes with path parameters or outside /api/2.0/mlflow/ (MLflow 3's logged models and traces).
   const pathRouter = new PathRouter();

@@ -62,6 +62,12 @@ export class HistoryJsonCache {
     this.trim();
   }
 
+  /** Forgets everything (gc removed runs whose internal ids a new run may take again). */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
   private trim(): void {
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes && this.entries.size <= MAX_ENTRIES) break;

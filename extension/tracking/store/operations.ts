@@ -8,6 +8,7 @@ import type { Sqlite } from './sqlite';
 import { applyRegistryOp, type RegistryOp } from '../../registry/operations';
 import { applyLoggedModelOp, isLoggedModelOp, logModelMetrics, type LoggedModelOp, type ModelMetricTuple } from '../../loggedModels/operations';
 import { applyTraceOp, isTraceOp, type TraceOp } from '../../traces/operations';
+import { applyPurge, type PurgeOp } from './gc';
 
 /** A metric value in the journal: JSON cannot carry NaN or ±Infinity, so those travel as strings. */
 export type JournalNumber = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -43,6 +44,8 @@ export type Op =
   | { t: 'deleteTag'; run: string; key: string }
   | { t: 'logInputs'; run: string; datasets: DatasetOp[]; models: string[] }
   | { t: 'logOutputs'; run: string; models: { modelId: string; step: number }[] }
+  // gc (gc.ts): permanently removes deleted runs, experiments and logged models with everything under them.
+  | PurgeOp
   // The model registry, MLflow 3's logged models and traces live in the same database and journal
   // (extension/registry, extension/loggedModels, extension/traces: each family's operations.ts).
   | RegistryOp
@@ -335,6 +338,9 @@ export function applyOp(db: Sqlite, keys: MetricKeys, points: PointStore, op: Op
       for (const m of op.models) db.run('INSERT OR IGNORE INTO model_outputs(run_id, model_id, step) VALUES (?, ?, ?)', [run.id, m.modelId, m.step]);
       return;
     }
+    case 'purge':
+      applyPurge(db, points, op);
+      return;
     default:
       if (isLoggedModelOp(op)) applyLoggedModelOp(db, op);
       else if (isTraceOp(op)) applyTraceOp(db, op);

@@ -11,7 +11,7 @@ import { compileExperimentSearch } from '../search/experimentSearch';
 import { compileRunSearch } from '../search/runSearch';
 import { SEARCH_MAX_RESULTS_THRESHOLD } from '../search/sqlParts';
 import type {
-  CreateRunRequest, DatasetInput, Experiment, GetMetricSeriesResponse, KeyValue, LogBatchRequest, Metric, MetricInput, MetricSummary, MetricWithRunId,
+  CreateRunRequest, DatasetInput, Experiment, GcRequest, GcResponse, GetMetricSeriesResponse, KeyValue, LogBatchRequest, Metric, MetricInput, MetricSummary, MetricWithRunId,
   Run, RunInfo, SearchExperimentsRequest, SearchRunsRequest, UpdateRunRequest, ViewType,
 } from '../rest/types';
 import { RUN_STATUSES } from '../rest/types';
@@ -25,6 +25,7 @@ import { HistoryScratch, historyJsonSlices, readHistoryColumns } from './metricH
 import type { JsonSlices } from './metricHistory';
 import { ParallelHistoryJson } from './parallelHistoryJson';
 import { Journal } from './journal';
+import { artifactFoldersOf, folderBytes, removeArtifactFolders, selectGc } from './gc';
 import { applyOp, findRun, MetricKeys, type DatasetOp, type MetricTuple, type Op, type Pair, RUN_NAME_TAG, toJournalNumber } from './operations';
 import type { ModelMetricTuple } from '../../loggedModels/operations';
 import { OwnerLock, type OwnerInfo } from './ownerLock';
@@ -300,6 +301,43 @@ export class TrackingStore {
     removeJournalsBefore(this.dir, this.generation);
     // Segments a compaction emptied: the image that no longer names them is durable now.
     this.points.checkpointDone(retired);
+  }
+
+  /**
+   * `mlflow gc` (gc.ts): permanently removes deleted runs, experiments and logged models (all of them, or those
+   * `req` names / old enough), as one journaled op; then their artifact folders; then returns the space: the
+   * database is vacuumed and checkpointed. `dry_run` only answers what would go. Refusals throw MlflowError.
+   */
+  async gc(req: GcRequest = {}): Promise<GcResponse> {
+    if (this.closed) throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'The tracking store is closed.');
+    const selection = selectGc(this.db, this.now(), req);
+    const bytesBefore = folderBytes(this.dir);
+    const out: GcResponse = {
+      run_ids: selection.runs,
+      experiment_ids: selection.experiments.map(String),
+      logged_model_ids: selection.loggedModels,
+      artifact_folders: 0,
+      bytes_before: bytesBefore,
+      bytes_after: bytesBefore,
+      dry_run: req.dry_run === true,
+    };
+    if (req.dry_run) return out;
+    if (selection.runs.length + selection.experiments.length + selection.loggedModels.length > 0) {
+      const folders = artifactFoldersOf(this.db, selection);
+      await this.commit({ t: 'purge', runs: selection.runs, experiments: selection.experiments, loggedModels: selection.loggedModels });
+      // Internal run ids of removed runs may be taken again by new runs.
+      this.historyJson.clear();
+      out.artifact_folders = removeArtifactFolders(this.artifactsDir, folders);
+    }
+    // VACUUM runs outside any transaction; the checkpoint right after writes the smaller image.
+    if (this.checkpointing) await this.checkpointing.catch(() => undefined);
+    this.endBatch();
+    this.db.exec('VACUUM');
+    await this.checkpoint();
+    // Segments holding removed runs' chunks are rewritten without them; the old files go once that is durable.
+    await this.points.compact();
+    out.bytes_after = folderBytes(this.dir);
+    return out;
   }
 
   async close(): Promise<void> {
