@@ -71,6 +71,7 @@ class WriteNotices {
 
 const logs = new LogBuffer();
 const writes = new WriteNotices(config.writeNotifyMs ?? WRITE_NOTIFY_MS);
+let traceRequests = config.traceRequests ?? false;
 let stopRequested = false;
 let stopNow: (() => void) | undefined;
 const stopAsked = new Promise<void>((resolve) => {
@@ -80,6 +81,8 @@ channel.on('message', (message: HostToWorker) => {
   if (message?.type === 'stop') {
     stopRequested = true;
     stopNow?.();
+  } else if (message?.type === 'trace-requests') {
+    traceRequests = message.on;
   }
 });
 
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
       server = await listen(store);
       server.server.on('request', (req, res) => {
         res.once('finish', () => {
-          logs.add('trace', `${req.method} ${req.url} → ${res.statusCode}`);
+          if (traceRequests) logs.add('trace', `${req.method} ${req.url} → ${res.statusCode}`);
           if (isWrite(req.method) && res.statusCode < 300) writes.add();
         });
       });

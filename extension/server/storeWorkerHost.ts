@@ -4,7 +4,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { LOCK_FILE, readOwner, type OwnerInfo } from '../tracking/store/ownerLock';
-import { isWorkerMessage, type LogLine, type StoreWorkerConfig, type WorkerToHost } from './storeWorkerProtocol';
+import { isWorkerMessage, type HostToWorker, type LogLine, type StoreWorkerConfig, type WorkerToHost } from './storeWorkerProtocol';
 
 /** A graceful stop (server closed, final checkpoint, store closed) gets this long before the thread is terminated. */
 export const STOP_TIMEOUT_MS = 15_000;
@@ -21,8 +21,12 @@ export type StoreWorkerStart =
   | { kind: 'started'; worker: StoreWorker; host: string; port: number; url: string; token: string; artifactsDir: string }
   | { kind: 'owned-by-other'; owner: OwnerInfo };
 
-/** How the worker is started: the bundle beside this code, or (run from source, in tests) the TypeScript through tsx. */
-function workerSource(): { script: string; eval: boolean } {
+/**
+ * How the worker is started: `script` when given, else the bundle beside this code, or (run from source, in
+ * tests) the TypeScript through tsx.
+ */
+function workerSource(script?: string): { script: string; eval: boolean } {
+  if (script) return { script, eval: false };
   const bundled = join(__dirname, 'storeWorker.js');
   if (existsSync(bundled)) return { script: bundled, eval: false };
   const source = join(__dirname, 'storeWorker.ts');
@@ -43,8 +47,8 @@ export class StoreWorker {
   ) {}
 
   /** Starts a worker that opens and serves the store; resolves once it serves it or finds another owner. */
-  static start(config: StoreWorkerConfig, events: StoreWorkerEvents = {}): Promise<StoreWorkerStart> {
-    const source = workerSource();
+  static start(config: StoreWorkerConfig, events: StoreWorkerEvents = {}, script?: string): Promise<StoreWorkerStart> {
+    const source = workerSource(script);
     const worker = new Worker(source.script, { eval: source.eval, workerData: config, name: 'mlflow-workbench store' });
     const handle = new StoreWorker(worker, config, events);
     return new Promise<StoreWorkerStart>((resolve, reject) => {
@@ -94,6 +98,11 @@ export class StoreWorker {
     });
   }
 
+  /** Whether the worker sends a trace line per request (the host's log shows traces). */
+  traceRequests(on: boolean): void {
+    if (this.phase === 'running') this.worker.postMessage({ type: 'trace-requests', on } satisfies HostToWorker);
+  }
+
   get threadId(): number {
     return this.worker.threadId;
   }
@@ -102,7 +111,7 @@ export class StoreWorker {
   async stop(timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
     if (this.phase === 'running') {
       this.phase = 'stopping';
-      this.worker.postMessage({ type: 'stop' });
+      this.worker.postMessage({ type: 'stop' } satisfies HostToWorker);
     }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([

@@ -17,6 +17,8 @@ export interface StoreWorkerConfig {
   checkpointIntervalMs?: number;
   /** At most one `writes` message per this many ms (default WRITE_NOTIFY_MS). */
   writeNotifyMs?: number;
+  /** Send a trace line per request (only while the host's log shows traces: they cost the host a message). */
+  traceRequests?: boolean;
 }
 
 export const WRITE_NOTIFY_MS = 100;
@@ -33,7 +35,11 @@ export interface LogLine {
 }
 
 /** Host → worker. */
-export type HostToWorker = { type: 'stop' };
+export type HostToWorker =
+  /** Close the server, checkpoint and close the store, answer `stopped`. */
+  | { type: 'stop' }
+  /** The host's log level changed: send (or stop sending) a trace line per request. */
+  | { type: 'trace-requests'; on: boolean };
 
 /** Worker → host. */
 export type WorkerToHost =

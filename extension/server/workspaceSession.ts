@@ -35,6 +35,10 @@ export interface SessionOptions {
   store?: { checkpointBytes?: number; checkpointIntervalMs?: number };
   /** How long stop() waits for the store worker's graceful close before terminating it. */
   stopTimeoutMs?: number;
+  /** The store worker's script (default: dist/storeWorker.js beside this bundle; from source, through tsx). */
+  workerScript?: string;
+  /** Log a trace line per request to an owned server (setTraceRequests changes it later). */
+  traceRequests?: boolean;
 }
 
 export class WorkspaceSession {
@@ -47,7 +51,11 @@ export class WorkspaceSession {
   private checking = false;
   private stopped = false;
 
-  constructor(private readonly options: SessionOptions) {}
+  private traceRequests: boolean;
+
+  constructor(private readonly options: SessionOptions) {
+    this.traceRequests = options.traceRequests ?? false;
+  }
 
   get state(): SessionState {
     return this.current;
@@ -55,6 +63,12 @@ export class WorkspaceSession {
 
   get client(): TrackingClient | undefined {
     return this.activeClient;
+  }
+
+  /** The log level changed: an owned server logs each request only while traces are shown. */
+  setTraceRequests(on: boolean): void {
+    this.traceRequests = on;
+    this.worker?.traceRequests(on);
   }
 
   /** True when this window's own server sees every write, so views can refresh on push instead of polling. */
@@ -117,7 +131,7 @@ export class WorkspaceSession {
     // Set once started; events of a worker that is no longer this session's are ignored.
     let worker: StoreWorker | undefined;
     const result = await StoreWorker.start(
-      { storeDir, port: preferred?.port ?? this.options.port, token, ...this.options.store },
+      { storeDir, port: preferred?.port ?? this.options.port, token, traceRequests: this.traceRequests, ...this.options.store },
       {
         onWrites: () => {
           if (worker && this.worker === worker) this.options.onWrite?.();
@@ -132,6 +146,7 @@ export class WorkspaceSession {
           this.setState({ mode: 'error', message });
         },
       },
+      this.options.workerScript,
     );
     if (result.kind === 'owned-by-other') return result.owner;
     worker = result.worker;
@@ -140,6 +155,7 @@ export class WorkspaceSession {
       return undefined;
     }
     this.worker = worker;
+    worker.traceRequests(this.traceRequests); // it may have changed while the worker started
     this.stopMonitor();
     this.activeClient?.dispose();
     // The same client a second window uses; it also knows the artifacts are files on this machine.
