@@ -129,16 +129,16 @@ export class WorkspaceSession {
     const { storeDir, log } = this.options;
     const token = preferred?.token ?? randomBytes(24).toString('hex');
     // Set once started; events of a worker that is no longer this session's are ignored.
-    let worker: StoreWorker | undefined;
+    const mine: { worker?: StoreWorker } = {};
     const result = await StoreWorker.start(
       { storeDir, port: preferred?.port ?? this.options.port, token, traceRequests: this.traceRequests, ...this.options.store },
       {
         onWrites: () => {
-          if (worker && this.worker === worker) this.options.onWrite?.();
+          if (mine.worker && this.worker === mine.worker) this.options.onWrite?.();
         },
         onLog: (line) => log[line.level](line.message),
         onCrash: (message) => {
-          if (!worker || this.worker !== worker) return;
+          if (!mine.worker || this.worker !== mine.worker) return;
           this.worker = undefined;
           this.activeClient?.dispose();
           this.activeClient = undefined;
@@ -149,7 +149,7 @@ export class WorkspaceSession {
       this.options.workerScript,
     );
     if (result.kind === 'owned-by-other') return result.owner;
-    worker = result.worker;
+    const worker = (mine.worker = result.worker);
     if (this.stopped) {
       await worker.stop(this.options.stopTimeoutMs);
       return undefined;
