@@ -31,8 +31,12 @@ function workerSource(script?: string): { script: string; eval: boolean } {
   if (existsSync(bundled)) return { script: bundled, eval: false };
   const source = join(__dirname, 'storeWorker.ts');
   if (!existsSync(source)) throw new Error(`The store worker is missing beside ${__dirname}`);
-  const tsx = require.resolve('tsx/cjs');
-  return { script: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, eval: true };
+  try {
+    const tsx = require.resolve('tsx/cjs');
+    return { script: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, eval: true };
+  } catch {
+    throw new Error(`The store worker is not built beside ${__dirname} (run the build)`);
+  }
 }
 
 export class StoreWorker {

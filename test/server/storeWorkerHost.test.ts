@@ -102,3 +102,15 @@ test('request traces reach the log only while asked for; stop closes the store f
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the extension host bundle holds no store: sql.js and the TrackingStore are only in the worker bundle', async () => {
+  const { build } = await import('esbuild');
+  const root = join(__dirname, '..', '..');
+  const inputs = async (entry: string): Promise<string[]> => {
+    const r = await build({ entryPoints: [join(root, entry)], bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'], write: false, metafile: true, logLevel: 'silent' });
+    return Object.keys(r.metafile.inputs);
+  };
+  const store = (files: string[]): string[] => files.filter((f) => /node_modules\/sql\.js\/|tracking\/store\/(trackingStore|sqlite|journal)\.ts$/.test(f));
+  assert.deepEqual(store(await inputs('extension/extension.ts')), []);
+  assert.ok(store(await inputs('extension/server/storeWorker.ts')).length > 0, 'the worker bundle has them (the check can fail)');
+});
