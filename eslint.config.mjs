@@ -18,7 +18,7 @@ export default tseslint.config(
       'extension/tracking/**/*.ts', 'extension/registry/**/*.ts', 'extension/cli/**/*.ts', 'language-server/**/*.ts',
       'extension/projects/{core,python,system}/**/*.ts',
       // The pure side of the tree views and lifecycle (issue 5): unit-tested without VS Code.
-      'extension/client/**/*.ts', 'extension/server/{sessionState,workspaceSession}.ts',
+      'extension/client/**/*.ts', 'extension/server/{sessionState,workspaceSession,storeWorker,storeWorkerHost,storeWorkerProtocol}.ts',
       'extension/views/{format,childrenCache,paging,refreshScheduler,treeItemSpec,sessionRef}.ts',
       'extension/experiments/{trackingNodes,experimentChildren}.ts', 'extension/runs/runItems.ts', 'extension/models/{modelItems,modelChildren}.ts',
     ],

@@ -15,6 +15,8 @@ const targets = [
   { entryPoints: [join(root, 'extension/cli/main.ts')], outfile: join(dist, 'cli.js'), ...node },
   // The worker thread that helps write long metric histories; both bundles above start it from beside them.
   { entryPoints: [join(root, 'extension/tracking/store/historyJsonWorker.ts')], outfile: join(dist, 'historyJsonWorker.js'), ...node },
+  // The owner window's store and tracking server, on a worker thread the extension host starts from beside it.
+  { entryPoints: [join(root, 'extension/server/storeWorker.ts')], outfile: join(dist, 'storeWorker.js'), ...node },
 ];
 if (existsSync(join(root, 'language-server/server.ts'))) {
   targets.push({ entryPoints: [join(root, 'language-server/server.ts')], outfile: join(dist, 'language-server.js'), ...node });

@@ -1,5 +1,6 @@
-// TrackingClient over the TrackingStore this window owns: reads are synchronous sql.js queries, writes go
-// through the same validate → journal → fsync path as the REST server's.
+// TrackingClient over a TrackingStore in the same thread (tests and benches; the extension's views read their
+// store worker over REST): reads are synchronous sql.js queries, writes go through the same validate → journal →
+// fsync path as the REST server's.
 import { readFile } from 'node:fs/promises';
 import { ArtifactService } from '../tracking/server/artifactRoutes';
 import type { RunColumns } from '../tracking/store/runColumns';

@@ -5,6 +5,7 @@ import type {
   Experiment, FileInfo, GcRequest, GcResponse, GetMetricSeriesRequest, GetMetricSummariesResponse, LoggedModel, Metric, MetricSummary, Page, RegistryAuditEntry, Run,
   SearchLoggedModelsRequest, SearchTracesRequest, TraceData, TraceInfo,
 } from '../tracking/rest/types';
+import { localArtifactFile } from './artifactLocation';
 import { ClientError, isEndpointMissing } from './clientError';
 import { HistorySummaryCache, wireNumber } from './metricSummaries';
 import type { ModelVersion, RegisteredModel } from './registryTypes';
@@ -113,13 +114,23 @@ export class RestRegistryClient implements RegistryClient {
   }
 }
 
+export interface RestClientOptions extends TransportOptions {
+  /**
+   * The server's artifacts folder when it is on this machine (the workspace store this window serves from its
+   * worker thread): `mlflow-artifacts:` artifacts then open as real files.
+   */
+  localArtifactsDir?: string;
+}
+
 export class RestClient implements TrackingClient {
   readonly registry: RegistryClient;
   private readonly http: RestTransport;
   private readonly summaries: HistorySummaryCache;
+  private readonly localArtifactsDir: string | undefined;
 
-  constructor(options: TransportOptions) {
+  constructor(options: RestClientOptions) {
     this.http = new RestTransport(options);
+    this.localArtifactsDir = options.localArtifactsDir;
     this.registry = new RestRegistryClient(this.http);
     this.summaries = new HistorySummaryCache((runId, key) => this.history(runId, key));
   }
@@ -280,8 +291,8 @@ export class RestClient implements TrackingClient {
     return this.http.bytes('get-artifact', { run_uuid: runId, path });
   }
 
-  localArtifactPath(): string | undefined {
-    return undefined;
+  localArtifactPath(run: Run, path: string): string | undefined {
+    return this.localArtifactsDir === undefined ? undefined : localArtifactFile(this.localArtifactsDir, run.info.artifact_uri, path);
   }
 
   // ---- MLflow 3: logged models and traces. A 2.x server answers 404 (ENDPOINT_NOT_FOUND): "none".

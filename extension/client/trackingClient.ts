@@ -1,5 +1,6 @@
-// The one interface every view and command talks to. Two implementations: InProcessClient (this window owns
-// the store) and RestClient (another window owns it, or a remote MLflow server). Nothing here imports vscode.
+// The one interface every view and command talks to. Two implementations: RestClient (the views: this window's
+// store worker, another window's server, or a remote MLflow server) and InProcessClient (a store in the same
+// thread: tests and benches). Nothing here imports vscode.
 import type {
   Experiment, FileInfo, GcRequest, GcResponse, GetMetricSeriesResponse, LoggedModel, MetricSummary, Page, RegistryAuditEntry, Run, SearchRunsRequest, TraceData,
   TraceInfo, ViewType,

@@ -61,6 +61,9 @@ export class Sessions implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('mlflowWorkbench')) void this.sync();
       }),
+      log.onDidChangeLogLevel((level) => {
+        for (const s of this.sessions.values()) s.session.setTraceRequests(level === vscode.LogLevel.Trace);
+      }),
       context.secrets.onDidChange((e) => {
         if (e.key.startsWith(REMOTE_TOKEN_SECRET)) void this.sync(true);
       }),
@@ -114,6 +117,7 @@ export class Sessions implements vscode.Disposable {
         remoteUri: settings.remoteUri || undefined,
         remoteToken,
         log: this.log,
+        traceRequests: this.log.logLevel === vscode.LogLevel.Trace,
         onState: (state: SessionState) => {
           this.log.debug(`${folder.name}: ${state.mode}`);
           if (entry && this.sessions.get(key) === entry) this.stateEmitter.fire(entry);

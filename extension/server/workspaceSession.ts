@@ -1,18 +1,14 @@
 // One workspace folder's tracking session, without VS Code: own the store and serve it, or become the REST
-// client of the window that owns it (taking over when that owner goes away), or read a remote server.
+// client of the window that owns it (taking over when that owner goes away), or read a remote server. An owned
+// store and its server live on a worker thread (storeWorker.ts): this thread only ever talks HTTP to it, like
+// a client window, so no query, journal write or checkpoint can stall the extension host.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { InProcessClient } from '../client/inProcessClient';
-import { LoggedModelStore } from '../loggedModels/loggedModelStore';
-import { TraceStore } from '../traces/traceStore';
-import { InProcessRegistryClient } from '../client/inProcessRegistry';
 import { RestClient } from '../client/restClient';
 import type { TrackingClient } from '../client/trackingClient';
-import { RegistryStore } from '../registry/registryStore';
-import { startTrackingServer, type RunningServer } from '../tracking/server/trackingServer';
 import type { OwnerInfo } from '../tracking/store/ownerLock';
-import { StoreOwnedError, TrackingStore } from '../tracking/store/trackingStore';
 import type { SessionState } from './sessionState';
+import { StoreWorker } from './storeWorkerHost';
 
 export interface SessionLog {
   info(message: string): void;
@@ -35,21 +31,31 @@ export interface SessionOptions {
   onWrite?: () => void;
   /** How often a client checks that the owner still answers (default 2 s). */
   monitorIntervalMs?: number;
+  /** Store options for an owned store (tests: a small checkpoint size). */
+  store?: { checkpointBytes?: number; checkpointIntervalMs?: number };
+  /** How long stop() waits for the store worker's graceful close before terminating it. */
+  stopTimeoutMs?: number;
+  /** The store worker's script (default: dist/storeWorker.js beside this bundle; from source, through tsx). */
+  workerScript?: string;
+  /** Log a trace line per request to an owned server (setTraceRequests changes it later). */
+  traceRequests?: boolean;
 }
-
-type Owned = { store: TrackingStore; server: RunningServer };
-
-const isWrite = (method: string | undefined): boolean => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
 export class WorkspaceSession {
   private current: SessionState = { mode: 'starting' };
-  private owned: Owned | undefined;
+  private worker: StoreWorker | undefined;
+  /** An open attempt under way: stop() waits for it, so a store is never left open behind a stopped session. */
+  private opening: Promise<unknown> | undefined;
   private activeClient: TrackingClient | undefined;
   private monitor: NodeJS.Timeout | undefined;
   private checking = false;
   private stopped = false;
 
-  constructor(private readonly options: SessionOptions) {}
+  private traceRequests: boolean;
+
+  constructor(private readonly options: SessionOptions) {
+    this.traceRequests = options.traceRequests ?? false;
+  }
 
   get state(): SessionState {
     return this.current;
@@ -57,6 +63,12 @@ export class WorkspaceSession {
 
   get client(): TrackingClient | undefined {
     return this.activeClient;
+  }
+
+  /** The log level changed: an owned server logs each request only while traces are shown. */
+  setTraceRequests(on: boolean): void {
+    this.traceRequests = on;
+    this.worker?.traceRequests(on);
   }
 
   /** True when this window's own server sees every write, so views can refresh on push instead of polling. */
@@ -78,7 +90,7 @@ export class WorkspaceSession {
     }
     try {
       const owner = await this.tryOwn();
-      if (owner) this.follow(owner);
+      if (owner && !this.stopped) this.follow(owner);
     } catch (err) {
       log.error(`Cannot open the store at ${this.options.storeDir}: ${(err as Error).stack ?? String(err)}`);
       this.setState({ mode: 'error', message: (err as Error).message });
@@ -90,68 +102,66 @@ export class WorkspaceSession {
     this.stopMonitor();
     this.activeClient?.dispose();
     this.activeClient = undefined;
-    const owned = this.owned;
-    this.owned = undefined;
-    if (owned) {
-      await owned.server.close();
-      await owned.store.close();
+    await this.opening?.catch(() => undefined);
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) {
+      await worker.stop(this.options.stopTimeoutMs);
       this.options.log.info(`Stopped the tracking server and closed the store ${this.options.storeDir}`);
     }
     this.setState({ mode: 'stopped' });
   }
 
   /**
-   * Opens the store and serves it. Returns the owner when another process holds it. `preferred` is a previous
-   * owner's port and token: taking those over keeps terminals that already point at them working.
+   * Opens the store and serves it (on a worker thread). Returns the owner when another process holds it.
+   * `preferred` is a previous owner's port and token: taking those over keeps terminals that already point at
+   * them working.
    */
-  private async tryOwn(preferred?: { port?: number; token?: string }): Promise<OwnerInfo | undefined> {
-    const { storeDir, log } = this.options;
-    let store: TrackingStore;
-    try {
-      store = await TrackingStore.open({ dir: storeDir });
-    } catch (err) {
-      if (err instanceof StoreOwnedError) return err.owner;
-      throw err;
-    }
-    if (this.stopped) {
-      await store.close();
-      return undefined;
-    }
-    try {
-      const token = preferred?.token ?? randomBytes(24).toString('hex');
-      const server = await this.listen(store, token, preferred?.port ?? this.options.port);
-      server.server.on('request', (req, res) => {
-        res.once('finish', () => {
-          log.trace(`${req.method} ${req.url} → ${res.statusCode}`);
-          if (isWrite(req.method) && res.statusCode < 300) this.options.onWrite?.();
-        });
-      });
-      store.publishServer(server.host, server.port, token);
-      this.owned = { store, server };
-      this.stopMonitor();
-      this.activeClient?.dispose();
-      this.activeClient = new InProcessClient(store, new InProcessRegistryClient(new RegistryStore(store)), {
-        loggedModels: new LoggedModelStore(store),
-        traces: new TraceStore(store),
-      });
-      this.setState({ mode: 'owner', uri: server.url, token });
-      log.info(`Tracking server for ${storeDir} listening on ${server.url}`);
-      return undefined;
-    } catch (err) {
-      await store.close().catch(() => undefined);
-      throw err;
-    }
+  private tryOwn(preferred?: { port?: number; token?: string }): Promise<OwnerInfo | undefined> {
+    const opening = this.own(preferred);
+    this.opening = opening;
+    return opening.finally(() => {
+      if (this.opening === opening) this.opening = undefined;
+    });
   }
 
-  private async listen(store: TrackingStore, token: string, port: number): Promise<RunningServer> {
-    const log = (line: string): void => this.options.log.error(line);
-    try {
-      return await startTrackingServer({ store, port, token, log });
-    } catch (err) {
-      if (port === 0 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-      this.options.log.warn(`Port ${port} is in use; the tracking server takes a free port instead.`);
-      return startTrackingServer({ store, port: 0, token, log });
+  private async own(preferred?: { port?: number; token?: string }): Promise<OwnerInfo | undefined> {
+    const { storeDir, log } = this.options;
+    const token = preferred?.token ?? randomBytes(24).toString('hex');
+    // Set once started; events of a worker that is no longer this session's are ignored.
+    const mine: { worker?: StoreWorker } = {};
+    const result = await StoreWorker.start(
+      { storeDir, port: preferred?.port ?? this.options.port, token, traceRequests: this.traceRequests, ...this.options.store },
+      {
+        onWrites: () => {
+          if (mine.worker && this.worker === mine.worker) this.options.onWrite?.();
+        },
+        onLog: (line) => log[line.level](line.message),
+        onCrash: (message) => {
+          if (!mine.worker || this.worker !== mine.worker) return;
+          this.worker = undefined;
+          this.activeClient?.dispose();
+          this.activeClient = undefined;
+          log.error(`The store ${storeDir} stopped: ${message}`);
+          this.setState({ mode: 'error', message });
+        },
+      },
+      this.options.workerScript,
+    );
+    if (result.kind === 'owned-by-other') return result.owner;
+    const worker = (mine.worker = result.worker);
+    if (this.stopped) {
+      await worker.stop(this.options.stopTimeoutMs);
+      return undefined;
     }
+    this.worker = worker;
+    worker.traceRequests(this.traceRequests); // it may have changed while the worker started
+    this.stopMonitor();
+    this.activeClient?.dispose();
+    // The same client a second window uses; it also knows the artifacts are files on this machine.
+    this.activeClient = new RestClient({ baseUri: result.url, token: result.token, localArtifactsDir: result.artifactsDir });
+    this.setState({ mode: 'owner', uri: result.url, token: result.token });
+    return undefined;
   }
 
   /** Becomes the client of the owning process, or waits for it to publish its server. */
