@@ -10,12 +10,13 @@
 // NaN stored as value 0 — and a point equal to a stored one in all of those is ignored, as its INSERT OR IGNORE
 // was. -0 is stored as 0, as SQLite did. Adding points is staged per op: they reach the tails only when the op
 // succeeds (commitStaged), so a failing op leaves nothing behind.
+import { performance } from 'node:perf_hooks';
 import type { Sqlite } from '../sqlite';
 import { ChunkCache } from './chunkCache';
 import { decodeChunk, encodeChunk, type ChunkPoints } from './codec';
 import { SegmentFiles, type SegmentEnd } from './segments';
 import { BlockAcc, SUMMARY_COLUMNS, summaryRow } from './summary';
-import { encodeTails, readTailsFile, tailsFileName, tailsFileNumbers, unlinkTailsFile, writeTailsFile, type SeriesTail } from './tailsFile';
+import { encodeTailRecord, readTailsFile, tailsFileName, tailsFileNumbers, unlinkTailsFile, writeTailsFile, type SeriesTail } from './tailsFile';
 
 export interface PointStoreOptions {
   /** The segments' folder, `<store>/points`. */
@@ -41,6 +42,14 @@ const META_TAILS = 'point_tails';
 export const DEFAULT_BUFFERED_POINTS = 1 << 20;
 const LOWEST = -Number.MAX_VALUE;
 const HIGHEST = Number.MAX_VALUE;
+
+/** A tail as a checkpoint found it: its first n points go into the tails file. */
+interface TailSnapshot {
+  runId: number;
+  keyId: number;
+  points: Points;
+  n: number;
+}
 
 /** One metric_chunks row (its summary columns are kept in `summary`, in SUMMARY_COLUMNS order). */
 export interface ChunkRow {
@@ -86,6 +95,9 @@ class Points {
   timestamp: Float64Array = new Float64Array(16);
   value: Float64Array = new Float64Array(16);
   n = 0;
+  /** Tails-file records of points [0, recorded), encoded by earlier checkpoints (points below n never change). */
+  records: Uint8Array[] = [];
+  recorded = 0;
 
   push(s: number, t: number, v: number): void {
     if (this.n === this.step.length) {
@@ -376,13 +388,31 @@ export class PointStore {
       return { retired, tails: Promise.resolve() };
     }
     const name = tailsFileName(this.nextTails++);
-    const bytes = encodeTails(this.nonEmptyTails());
+    // Only the tails' lengths are taken now: a tail's points below its length never change (pushes go past it, a
+    // flush or a drop replaces the whole Points), so the file can be encoded after the image is exported.
+    const snapshot: TailSnapshot[] = [];
+    for (const byKey of this.series.values()) for (const s of byKey.values()) if (s.tail.n > 0) snapshot.push({ runId: s.runId, keyId: s.keyId, points: s.tail, n: s.tail.n });
     this.db.run('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)', [META_TAILS, name]);
-    return { retired, tails: writeTailsFile(this.segments.dir, name, bytes) };
+    return { retired, tails: this.writeTails(name, snapshot) };
   }
 
-  private *nonEmptyTails(): Generator<SeriesTail> {
-    for (const byKey of this.series.values()) for (const s of byKey.values()) if (s.tail.n > 0) yield { runId: s.runId, keyId: s.keyId, points: s.tail.view() };
+  /** Encodes what each tail gained since the last checkpoint (slices of ≈ 5 ms), then writes the file. */
+  private async writeTails(name: string, snapshot: TailSnapshot[]): Promise<void> {
+    const records: Uint8Array[] = [];
+    let since = performance.now();
+    for (const { runId, keyId, points: p, n } of snapshot) {
+      if (p.recorded < n) {
+        const from = p.recorded;
+        p.records.push(encodeTailRecord(runId, keyId, { step: p.step.subarray(from, n), timestamp: p.timestamp.subarray(from, n), value: p.value.subarray(from, n) }));
+        p.recorded = n;
+      }
+      for (const r of p.records) records.push(r);
+      if (performance.now() - since > 5) {
+        await new Promise((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
+    }
+    await writeTailsFile(this.segments.dir, name, records);
   }
 
   /** The image is durable: the segments it no longer names (`retired`) and every tails file but its own go. */

@@ -1,7 +1,10 @@
 // The unflushed tails at a checkpoint, in one small file `<store>/points/tails-<n>.bin`, so that a checkpoint
 // need not flush every tail into a (small) chunk. Layout:
-//   "MWTL" | u32 version | u32 series | per series: f64 run id, f64 key id, u32 length, a chunk (codec.ts) |
+//   "MWTL" | u32 version | u32 records | per record: f64 run id, f64 key id, u32 length, a chunk (codec.ts) |
 //   u32 crc32 of all before.
+// A record is a piece of one series' tail in the order it was logged; a series' pieces follow each other. Pieces
+// encoded for one checkpoint are kept with the tail and written again by the next, so each checkpoint encodes only
+// the points logged since the last one.
 // The image names the file only after it was fsync'ed, so a named file is complete: a file that does not read back
 // is damage, and opening refuses it (as it refuses a segment shorter than its recorded end).
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
@@ -32,33 +35,15 @@ export function tailsFileNumbers(dir: string): number[] {
   return out;
 }
 
-/** Packs the tails (each in the order it is kept in memory). */
-export function encodeTails(tails: Iterable<SeriesTail>): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let total = 12;
-  let count = 0;
-  for (const t of tails) {
-    const chunk = encodeChunk(t.points);
-    const head = new Uint8Array(20);
-    const view = new DataView(head.buffer);
-    view.setFloat64(0, t.runId, true);
-    view.setFloat64(8, t.keyId, true);
-    view.setUint32(16, chunk.length, true);
-    parts.push(head, chunk);
-    total += 20 + chunk.length;
-    count++;
-  }
-  const out = new Uint8Array(total + 4);
+/** One record: a piece of a series' tail (a series may have several, read back in order). */
+export function encodeTailRecord(runId: number, keyId: number, points: ChunkPoints): Uint8Array {
+  const chunk = encodeChunk(points);
+  const out = new Uint8Array(20 + chunk.length);
   const view = new DataView(out.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint32(4, VERSION, true);
-  view.setUint32(8, count, true);
-  let pos = 12;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  view.setUint32(pos, crc32(out.subarray(0, pos)), true);
+  view.setFloat64(0, runId, true);
+  view.setFloat64(8, keyId, true);
+  view.setUint32(16, chunk.length, true);
+  out.set(chunk, 20);
   return out;
 }
 
@@ -100,12 +85,40 @@ export function readTailsFile(dir: string, name: string): SeriesTail[] {
   return decodeTails(bytes, name);
 }
 
-/** Writes the file and fsyncs it and its folder (off the event loop). */
-export async function writeTailsFile(dir: string, name: string, bytes: Uint8Array): Promise<void> {
+/** Writes header, records and checksum, then fsyncs the file and its folder; a turn of the event loop between slices. */
+export async function writeTailsFile(dir: string, name: string, records: readonly Uint8Array[]): Promise<void> {
+  const head = new Uint8Array(12);
+  const view = new DataView(head.buffer);
+  view.setUint32(0, MAGIC, true);
+  view.setUint32(4, VERSION, true);
+  view.setUint32(8, records.length, true);
   const fh = await open(join(dir, name), 'w');
   try {
-    let done = 0;
-    while (done < bytes.length) done += (await fh.write(bytes, done, bytes.length - done, done)).bytesWritten;
+    let crc = crc32(head);
+    let at = 0;
+    const put = async (bytes: Uint8Array): Promise<void> => {
+      let done = 0;
+      while (done < bytes.length) done += (await fh.write(bytes, done, bytes.length - done, at + done)).bytesWritten;
+      at += bytes.length;
+    };
+    await put(head);
+    // Records in slices of about 1 MB: one write each, checksummed as they go.
+    for (let i = 0; i < records.length; ) {
+      let size = 0;
+      let j = i;
+      while (j < records.length && (j === i || size + records[j].length <= 1 << 20)) size += records[j++].length;
+      const slice = new Uint8Array(size);
+      let pos = 0;
+      for (; i < j; i++) {
+        slice.set(records[i], pos);
+        pos += records[i].length;
+      }
+      crc = crc32(slice, crc);
+      await put(slice);
+    }
+    const tail = new Uint8Array(4);
+    new DataView(tail.buffer).setUint32(0, crc, true);
+    await put(tail);
     await fh.sync();
   } finally {
     await fh.close();
