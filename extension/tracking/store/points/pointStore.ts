@@ -26,9 +26,9 @@ export interface PointStoreOptions {
   /** Points per chunk a tail is flushed at (default 4096). */
   chunkPoints?: number;
   /**
-   * Points buffered in all tails together before the largest are flushed down to half of it (default 1,048,576:
-   * 24 bytes a point, at most twice that with the tails' spare capacity; 1,000 series written together then flush
-   * chunks of ≈ 500–1,000 points). Every checkpoint writes them all into the tails file (≈ 10 bytes a point).
+   * Points buffered in all tails together before the largest are flushed (default 1,048,576: 24 bytes a point, at
+   * most twice that with the tails' spare capacity, plus ≈ 10 bytes a point of tails-file records; 1,000 series
+   * written in turn then flush chunks of ≈ 2,000 points). Every checkpoint writes them all into the tails file.
    */
   bufferedPoints?: number;
   /** A segment file is closed for appends past this size (default 64 MiB). */
@@ -313,13 +313,16 @@ export class PointStore {
     this.stagedSeries.length = 0;
   }
 
-  /** Flushes the largest tails until the buffered points are back to half the budget. */
+  /**
+   * Flushes the largest tails until the buffered points are 1/16 of the budget below it: small bursts (a flush is
+   * synchronous), yet with many series written in turn the tails still reach ≈ 2 × budget / series before they go.
+   */
   private flushLargest(): void {
     const tails: Series[] = [];
     for (const byKey of this.series.values()) for (const s of byKey.values()) if (s.tail.n > 0) tails.push(s);
     tails.sort((a, b) => b.tail.n - a.tail.n);
     for (const s of tails) {
-      if (this.buffered <= this.bufferedBudget / 2) break;
+      if (this.buffered <= this.bufferedBudget - this.bufferedBudget / 16) break;
       this.flush(s);
     }
   }

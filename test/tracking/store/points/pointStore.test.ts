@@ -39,11 +39,12 @@ test('tails flush at their chunk size and, past the buffer budget, the largest f
     await store.logMetric(run, { key: 'a', value: 99, timestamp: T0 + 99, step: 99 });
     assert.equal(store.points.chunkRows(rid, keyId(store, 'a')).length, 1);
     assert.equal(store.points.bufferedPoints, 100);
-    // Past the budget (250): the largest tails flush until half of it remains; the small one stays.
+    // Past the budget (250): the largest tails flush until 1/16 of it is free; the smaller ones stay.
     await store.logBatch({ run_id: run, metrics: Array.from({ length: 90 }, (_, i) => ({ key: 'd', value: i, timestamp: T0 + i, step: i })) });
     await store.logBatch({ run_id: run, metrics: Array.from({ length: 70 }, (_, i) => ({ key: 'e', value: i, timestamp: T0 + i, step: i })) });
-    assert.ok(store.points.bufferedPoints <= 125, `${store.points.bufferedPoints} buffered`);
+    assert.equal(store.points.bufferedPoints, 1 + 90 + 70, 'b (99) went: 161 ≤ 250 − 250/16');
     assert.equal(store.points.chunkRows(rid, keyId(store, 'b')).length, 1, 'the largest tail went');
+    assert.equal(store.points.chunkRows(rid, keyId(store, 'd')).length, 0, 'the next largest stayed');
     assert.equal(store.points.chunkRows(rid, keyId(store, 'c')).length, 0, 'the smallest stayed');
     const buffered = store.points.bufferedPoints;
     await store.checkpoint();
