@@ -377,8 +377,8 @@ export class PointStore {
   // ---- checkpoint -------------------------------------------------------------------------------
 
   /**
-   * Segments fsync'ed and their ends recorded in meta; every non-empty tail packed (synchronously, so it matches the
-   * image exported next) into a new tails file named in meta. `tails` resolves once that file and its folder are
+   * Segments fsync'ed and their ends recorded in meta; a new tails file named in meta, holding every non-empty
+   * tail as it is now (the state of the image exported next). `tails` resolves once that file and its folder are
    * fsync'ed: the image must not be written before. `retired`: the segments the image drops.
    */
   prepareCheckpoint(): { retired: number[]; tails: Promise<void> } {
@@ -423,7 +423,7 @@ export class PointStore {
     for (const n of retired) this.segments.unlink(n);
     this.retired = this.retired.filter((n) => !retired.includes(n));
     const own = this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_TAILS])?.value;
-    for (const n of tailsFileNumbers(this.segments.dir)) if (tailsFileName(n) !== own && n < this.nextTails) unlinkTailsFile(this.segments.dir, n);
+    for (const n of tailsFileNumbers(this.segments.dir)) if (tailsFileName(n) !== own) unlinkTailsFile(this.segments.dir, n);
   }
 
   /** Points were added or removed since the last checkpoint (an idle close writes nothing). */
