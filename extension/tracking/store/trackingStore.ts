@@ -170,6 +170,7 @@ export class TrackingStore {
       const points = new PointStore(db, { ...options.pointOptions, dir: join(dir, 'points'), cacheBytes: options.pointCacheBytes });
       points.recover();
       const from = migrate(db, points);
+      points.loadTails();
       // The old points are gone from the image: shrink it before it is written.
       if (from < POINTS_SCHEMA && from > 0) db.exec('VACUUM');
       const lsn = Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'lsn'")?.value ?? 0);

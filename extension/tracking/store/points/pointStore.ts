@@ -168,18 +168,21 @@ export class PointStore {
     this.bufferedBudget = options.bufferedPoints ?? DEFAULT_BUFFERED_POINTS;
   }
 
-  /**
-   * Cuts the segment files back to the ends the image recorded (none recorded: no segment is known) and loads the
-   * tails file it names (missing or damaged: throws). The journal then replays what came after.
-   */
+  /** Cuts the segment files back to the ends the image recorded (none recorded: no segment is known). */
   recover(): void {
     const hasMeta = this.db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
-    const meta = (key: string): string | undefined => (hasMeta ? this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key])?.value : undefined);
-    const text = meta(META_SEGMENTS);
+    const text = hasMeta ? this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_SEGMENTS])?.value : undefined;
     this.segments.recover(text === undefined ? undefined : (JSON.parse(text) as SegmentEnd[]));
+  }
+
+  /**
+   * Loads the tails file the image names (missing or damaged: throws) and deletes the others; after the schema
+   * migrations (the tails need metric_chunks), before the journal replays what came after.
+   */
+  loadTails(): void {
     const numbers = tailsFileNumbers(this.segments.dir);
     this.nextTails = Math.max(0, ...numbers) + 1;
-    const named = meta(META_TAILS);
+    const named = this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_TAILS])?.value;
     if (named) {
       for (const t of readTailsFile(this.segments.dir, named)) this.loadTail(t);
     }
