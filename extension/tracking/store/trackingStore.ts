@@ -54,7 +54,10 @@ export interface TrackingStoreOptions {
   checkpointBytes?: number;
   /** Memory for decoded metric chunks kept between reads (default 64 MiB; points/chunkCache.ts). */
   pointCacheBytes?: number;
-  /** Chunk size, buffer budget and segment size of the point store (tests; defaults in points/pointStore.ts). */
+  /**
+   * Chunk size, buffer budget (`bufferedPoints`: the memory of unflushed points, and the size of the tails file each
+   * checkpoint writes) and segment size of the point store (defaults in points/pointStore.ts).
+   */
   pointOptions?: Omit<PointStoreOptions, 'dir' | 'cacheBytes'>;
   /** Checkpoint a non-empty journal this often while idle (default 60 s; 0 disables). */
   checkpointIntervalMs?: number;
@@ -168,6 +171,7 @@ export class TrackingStore {
       const points = new PointStore(db, { ...options.pointOptions, dir: join(dir, 'points'), cacheBytes: options.pointCacheBytes });
       points.recover();
       const from = migrate(db, points);
+      points.loadTails();
       // The old points are gone from the image: shrink it before it is written.
       if (from < POINTS_SCHEMA && from > 0) db.exec('VACUUM');
       const lsn = Number(db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'lsn'")?.value ?? 0);
@@ -289,12 +293,19 @@ export class TrackingStore {
     const previous = this.journal;
     this.generation += 1;
     this.journal = Journal.open<Op>(journalPath(this.dir, this.generation));
-    // Metric points: every tail into chunks, segments fsync'ed, their ends recorded in the image.
+    // Metric points: segments fsync'ed and their ends recorded in the image; the unflushed tails packed into a
+    // tails file the image names (bounded by the buffer budget, not by history: no chunk per tail per checkpoint).
     this.beginBatch();
-    const retired = this.points.prepareCheckpoint();
+    const { retired, tails } = this.points.prepareCheckpoint();
     this.endBatch();
     this.db.run("INSERT OR REPLACE INTO meta(key, value) VALUES ('lsn', ?)", [String(this.lsn)]);
-    const image = this.db.db.export();
+    let image: Uint8Array;
+    try {
+      image = this.db.db.export();
+    } finally {
+      // The image names the tails file: it is written only once that file is complete and fsync'ed.
+      await tails;
+    }
     await previous.close();
     // Only the pages that changed since the last checkpoint are written (imageWriter.ts).
     this.lastCheckpoint = { ...(await this.imageWriter.write(image)), imageBytes: image.length };
@@ -347,7 +358,7 @@ export class TrackingStore {
     // holds everything, so the next open replays nothing.
     await this.checkpointing;
     // Nothing since the last image (an idle window closing): no export, so stopping stays instant at any size.
-    if (this.journal.size > 0 || this.points.bufferedPoints > 0) await this.checkpoint();
+    if (this.journal.size > 0 || this.points.changedSinceCheckpoint) await this.checkpoint();
     this.endBatch();
     this.closed = true;
     await this.journal.close();

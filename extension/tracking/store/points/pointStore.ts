@@ -1,18 +1,22 @@
 // Metric points outside sql.js: per (run, key) series, sorted chunks in append-only segment files
 // (segments.ts, codec.ts), indexed by the sql.js table metric_chunks with per-chunk summaries; the newest points
-// of each series wait in an in-memory tail (the journal covers them) until it fills, until the buffered total
-// passes its budget (the largest tails go first) or until a checkpoint. Decoded chunks are kept in a byte-budgeted
-// LRU (chunkCache.ts).
+// of each series wait in an in-memory tail (the journal covers them) until it fills or until the buffered total
+// passes its budget (the largest tails go first). A checkpoint does not flush the tails (that would cut every series
+// into a chunk per checkpoint, so the index would grow with the number of checkpoints): it writes them all into one
+// small tails file (tailsFile.ts) that its image names and that open loads back. Decoded chunks are kept in a
+// byte-budgeted LRU (chunkCache.ts).
 //
 // Points are kept in the order the former `metrics` table's key gave them — (step, timestamp, value, is_nan) with
 // NaN stored as value 0 — and a point equal to a stored one in all of those is ignored, as its INSERT OR IGNORE
 // was. -0 is stored as 0, as SQLite did. Adding points is staged per op: they reach the tails only when the op
 // succeeds (commitStaged), so a failing op leaves nothing behind.
+import { performance } from 'node:perf_hooks';
 import type { Sqlite } from '../sqlite';
 import { ChunkCache } from './chunkCache';
 import { decodeChunk, encodeChunk, type ChunkPoints } from './codec';
 import { SegmentFiles, type SegmentEnd } from './segments';
 import { BlockAcc, SUMMARY_COLUMNS, summaryRow } from './summary';
+import { encodeTailRecord, readTailsFile, tailsFileName, tailsFileNumbers, unlinkTailsFile, writeTailsFile, type SeriesTail } from './tailsFile';
 
 export interface PointStoreOptions {
   /** The segments' folder, `<store>/points`. */
@@ -21,7 +25,11 @@ export interface PointStoreOptions {
   cacheBytes?: number;
   /** Points per chunk a tail is flushed at (default 4096). */
   chunkPoints?: number;
-  /** Points buffered in all tails together before the largest are flushed (default 262,144). */
+  /**
+   * Points buffered in all tails together before the largest are flushed (default 1,048,576: 24 bytes a point, at
+   * most twice that with the tails' spare capacity, plus ≈ 10 bytes a point of tails-file records; 1,000 series
+   * written in turn then flush chunks of ≈ 2,000 points). Every checkpoint writes them all into the tails file.
+   */
   bufferedPoints?: number;
   /** A segment file is closed for appends past this size (default 64 MiB). */
   segmentBytes?: number;
@@ -29,8 +37,19 @@ export interface PointStoreOptions {
 
 export const DEFAULT_POINT_CACHE_BYTES = 64 * 1024 * 1024;
 const META_SEGMENTS = 'point_segments';
+/** The tails file the image's checkpoint wrote (absent: every tail was empty). */
+const META_TAILS = 'point_tails';
+export const DEFAULT_BUFFERED_POINTS = 1 << 20;
 const LOWEST = -Number.MAX_VALUE;
 const HIGHEST = Number.MAX_VALUE;
+
+/** A tail as a checkpoint found it: its first n points go into the tails file. */
+interface TailSnapshot {
+  runId: number;
+  keyId: number;
+  points: Points;
+  n: number;
+}
 
 /** One metric_chunks row (its summary columns are kept in `summary`, in SUMMARY_COLUMNS order). */
 export interface ChunkRow {
@@ -76,6 +95,9 @@ class Points {
   timestamp: Float64Array = new Float64Array(16);
   value: Float64Array = new Float64Array(16);
   n = 0;
+  /** Tails-file records of points [0, recorded), encoded by earlier checkpoints (points below n never change). */
+  records: Uint8Array[] = [];
+  recorded = 0;
 
   push(s: number, t: number, v: number): void {
     if (this.n === this.step.length) {
@@ -129,6 +151,10 @@ export class PointStore {
   private readonly stagedSeries: Series[] = [];
   private buffered = 0;
   private retired: number[] = [];
+  /** The next tails file's number (past every file found on open, so a name is never reused). */
+  private nextTails = 1;
+  /** Points were added or removed since the last checkpoint's prepare. */
+  private changed = false;
   /** Makes the current index durable (the tracking store's checkpoint); compaction waits on it. */
   durable: () => Promise<void> = () => Promise.resolve();
 
@@ -139,7 +165,7 @@ export class PointStore {
     this.segments = new SegmentFiles(options.dir, options.segmentBytes ?? 64 * 1024 * 1024);
     this.cache = new ChunkCache(options.cacheBytes ?? DEFAULT_POINT_CACHE_BYTES);
     this.chunkPoints = options.chunkPoints ?? 4096;
-    this.bufferedBudget = options.bufferedPoints ?? 1 << 18;
+    this.bufferedBudget = options.bufferedPoints ?? DEFAULT_BUFFERED_POINTS;
   }
 
   /** Cuts the segment files back to the ends the image recorded (none recorded: no segment is known). */
@@ -147,6 +173,37 @@ export class PointStore {
     const hasMeta = this.db.get("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
     const text = hasMeta ? this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_SEGMENTS])?.value : undefined;
     this.segments.recover(text === undefined ? undefined : (JSON.parse(text) as SegmentEnd[]));
+  }
+
+  /**
+   * Loads the tails file the image names (missing or damaged: throws) and deletes the others; after the schema
+   * migrations (the tails need metric_chunks), before the journal replays what came after.
+   */
+  loadTails(): void {
+    const numbers = tailsFileNumbers(this.segments.dir);
+    this.nextTails = Math.max(0, ...numbers) + 1;
+    const named = this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_TAILS])?.value;
+    if (named) {
+      for (const t of readTailsFile(this.segments.dir, named)) this.loadTail(t);
+    }
+    // Files the image does not name: older ones, or one whose checkpoint never wrote its image.
+    for (const n of numbers) if (tailsFileName(n) !== named) unlinkTailsFile(this.segments.dir, n);
+  }
+
+  /** A series' tail as a checkpoint left it. */
+  private loadTail(t: SeriesTail): void {
+    const s = this.seriesOf(t.runId, t.keyId);
+    const { step, timestamp, value } = t.points;
+    for (let i = 0; i < step.length; i++) {
+      s.tail.push(step[i], timestamp[i], value[i]);
+      if (step[i] > s.maxStep || (step[i] === s.maxStep && timestamp[i] > s.maxTs)) {
+        s.maxStep = step[i];
+        s.maxTs = timestamp[i];
+      }
+    }
+    s.stagedMaxStep = s.maxStep;
+    s.stagedMaxTs = s.maxTs;
+    this.buffered += step.length;
   }
 
   // ---- ingest -------------------------------------------------------------------------------------
@@ -230,6 +287,7 @@ export class PointStore {
   /** The op succeeded: its staged points join the tails (which may flush). */
   commitStaged(): void {
     if (this.stagedSeries.length === 0) return;
+    this.changed = true;
     for (const s of this.stagedSeries) {
       const { staged, tail } = s;
       for (let i = 0; i < staged.n; i++) tail.push(staged.step[i], staged.timestamp[i], staged.value[i]);
@@ -258,13 +316,16 @@ export class PointStore {
     this.stagedSeries.length = 0;
   }
 
-  /** Flushes the largest tails until the buffered points are back to half the budget. */
+  /**
+   * Flushes the largest tails until the buffered points are 1/16 of the budget below it: small bursts (a flush is
+   * synchronous), yet with many series written in turn the tails still reach ≈ 2 × budget / series before they go.
+   */
   private flushLargest(): void {
     const tails: Series[] = [];
     for (const byKey of this.series.values()) for (const s of byKey.values()) if (s.tail.n > 0) tails.push(s);
     tails.sort((a, b) => b.tail.n - a.tail.n);
     for (const s of tails) {
-      if (this.buffered <= this.bufferedBudget / 2) break;
+      if (this.buffered <= this.bufferedBudget - this.bufferedBudget / 16) break;
       this.flush(s);
     }
   }
@@ -308,6 +369,7 @@ export class PointStore {
   /** Writes already sorted points of one series straight into chunks (the v6 migration). */
   importSorted(runId: number, keyId: number, p: ChunkPoints): void {
     const s = this.seriesOf(runId, keyId);
+    this.changed = true;
     for (let from = 0; from < p.step.length; from += this.chunkPoints) {
       const to = Math.min(p.step.length, from + this.chunkPoints);
       this.writeChunk(s, { step: p.step.subarray(from, to), timestamp: p.timestamp.subarray(from, to), value: p.value.subarray(from, to) });
@@ -317,18 +379,59 @@ export class PointStore {
 
   // ---- checkpoint -------------------------------------------------------------------------------
 
-  /** Every tail into chunks, segments fsync'ed, their ends recorded in meta; the retired segments the image drops. */
-  prepareCheckpoint(): number[] {
-    for (const byKey of this.series.values()) for (const s of byKey.values()) this.flush(s);
+  /**
+   * Segments fsync'ed and their ends recorded in meta; a new tails file named in meta, holding every non-empty
+   * tail as it is now (the state of the image exported next). `tails` resolves once that file and its folder are
+   * fsync'ed: the image must not be written before. `retired`: the segments the image drops.
+   */
+  prepareCheckpoint(): { retired: number[]; tails: Promise<void> } {
     this.segments.sync();
     this.db.run('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)', [META_SEGMENTS, JSON.stringify(this.segments.ends())]);
-    return [...this.retired];
+    this.changed = false;
+    const retired = [...this.retired];
+    if (this.buffered === 0) {
+      this.db.run('DELETE FROM meta WHERE key = ?', [META_TAILS]);
+      return { retired, tails: Promise.resolve() };
+    }
+    const name = tailsFileName(this.nextTails++);
+    // Only the tails' lengths are taken now: a tail's points below its length never change (pushes go past it, a
+    // flush or a drop replaces the whole Points), so the file can be encoded after the image is exported.
+    const snapshot: TailSnapshot[] = [];
+    for (const byKey of this.series.values()) for (const s of byKey.values()) if (s.tail.n > 0) snapshot.push({ runId: s.runId, keyId: s.keyId, points: s.tail, n: s.tail.n });
+    this.db.run('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)', [META_TAILS, name]);
+    return { retired, tails: this.writeTails(name, snapshot) };
   }
 
-  /** The image that no longer names `retired` is durable: their files go. */
+  /** Encodes what each tail gained since the last checkpoint (slices of ≈ 5 ms), then writes the file. */
+  private async writeTails(name: string, snapshot: TailSnapshot[]): Promise<void> {
+    const records: Uint8Array[] = [];
+    let since = performance.now();
+    for (const { runId, keyId, points: p, n } of snapshot) {
+      if (p.recorded < n) {
+        const from = p.recorded;
+        p.records.push(encodeTailRecord(runId, keyId, { step: p.step.subarray(from, n), timestamp: p.timestamp.subarray(from, n), value: p.value.subarray(from, n) }));
+        p.recorded = n;
+      }
+      for (const r of p.records) records.push(r);
+      if (performance.now() - since > 5) {
+        await new Promise((resolve) => setImmediate(resolve));
+        since = performance.now();
+      }
+    }
+    await writeTailsFile(this.segments.dir, name, records);
+  }
+
+  /** The image is durable: the segments it no longer names (`retired`) and every tails file but its own go. */
   checkpointDone(retired: number[]): void {
     for (const n of retired) this.segments.unlink(n);
     this.retired = this.retired.filter((n) => !retired.includes(n));
+    const own = this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_TAILS])?.value;
+    for (const n of tailsFileNumbers(this.segments.dir)) if (tailsFileName(n) !== own) unlinkTailsFile(this.segments.dir, n);
+  }
+
+  /** Points were added or removed since the last checkpoint (an idle close writes nothing). */
+  get changedSinceCheckpoint(): boolean {
+    return this.changed;
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -413,6 +516,7 @@ export class PointStore {
 
   /** Removes the runs' series: index rows, tails and staged points. Their bytes stay in the segments until compact. */
   dropRuns(runIds: number[]): void {
+    this.changed = true;
     for (const runId of runIds) {
       const byKey = this.series.get(runId);
       if (byKey) {
@@ -437,6 +541,7 @@ export class PointStore {
     const live = new Map<number, number>(this.db.rows('SELECT segment, sum(length) FROM metric_chunks GROUP BY segment').map((r) => [r[0] as number, r[1] as number]));
     const victims = this.segments.ends().filter(([n, size]) => (live.get(n) ?? 0) < size).map(([n]) => n);
     if (victims.length === 0) return { bytesBefore, bytesAfter: bytesBefore };
+    this.changed = true;
     this.segments.roll();
     for (const n of victims) {
       // One segment at a time, with a turn of the event loop between: ops keep flowing meanwhile (their chunks

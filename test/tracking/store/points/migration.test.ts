@@ -74,7 +74,7 @@ test('the v6 migration moves a large v5 image\'s points into chunks and vacuums 
     const histories = runs.flatMap((run) => ['k0', 'k1'].map((k) => JSON.stringify(store.getMetricHistory(run, k))));
     const summaries = runs.map((run) => JSON.stringify(store.getMetricSummaries(run)));
     await store.close();
-    // Back to v5: the points into a `metrics` table, metric_chunks and the segments gone.
+    // Back to v5: the points into a `metrics` table, metric_chunks, the segments and the tails file gone.
     const SQL = await loadSqlJs();
     const db = new SQL.Database(readFileSync(join(dir, CHECKPOINT_FILE)));
     db.exec(`CREATE TABLE metrics(run_id INTEGER NOT NULL, key_id INTEGER NOT NULL, step INTEGER NOT NULL, timestamp INTEGER NOT NULL,
@@ -93,7 +93,7 @@ test('the v6 migration moves a large v5 image\'s points into chunks and vacuums 
     }
     db.exec('COMMIT');
     insert.free();
-    db.exec("DROP TABLE metric_chunks; DELETE FROM meta WHERE key = 'point_segments'; UPDATE meta SET value = '5' WHERE key = 'schema_version'");
+    db.exec("DROP TABLE metric_chunks; DELETE FROM meta WHERE key IN ('point_segments', 'point_tails'); UPDATE meta SET value = '5' WHERE key = 'schema_version'");
     writeFileSync(join(dir, CHECKPOINT_FILE), db.export());
     db.close();
     rmSync(join(dir, 'points'), { recursive: true, force: true });

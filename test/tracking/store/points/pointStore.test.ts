@@ -3,7 +3,7 @@
 // segment tails written after the last checkpoint cut back on open, dropRuns and compact (crash-safe).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrackingStore, type TrackingStoreOptions } from '../../../../extension/tracking/store/trackingStore';
@@ -24,7 +24,7 @@ const keyId = (store: TrackingStore, key: string): number => store.db.get<{ id: 
 const count = (store: TrackingStore, run: string, key: string): number | undefined => store.getMetricSummaries(run).find((s) => s.key === key)?.count;
 const history = (store: TrackingStore, run: string, key: string): string => JSON.stringify(store.getMetricHistory(run, key).metrics.map((m) => [m.step, m.timestamp, String(m.value)]));
 
-test('tails flush at their chunk size and, past the buffer budget, the largest first; checkpoints flush the rest', async () => {
+test('tails flush at their chunk size and, past the buffer budget, the largest first; a checkpoint keeps them in a tails file', async () => {
   const dir = temp();
   const store = await open(dir);
   try {
@@ -39,15 +39,18 @@ test('tails flush at their chunk size and, past the buffer budget, the largest f
     await store.logMetric(run, { key: 'a', value: 99, timestamp: T0 + 99, step: 99 });
     assert.equal(store.points.chunkRows(rid, keyId(store, 'a')).length, 1);
     assert.equal(store.points.bufferedPoints, 100);
-    // Past the budget (250): the largest tails flush until half of it remains; the small one stays.
+    // Past the budget (250): the largest tails flush until 1/16 of it is free; the smaller ones stay.
     await store.logBatch({ run_id: run, metrics: Array.from({ length: 90 }, (_, i) => ({ key: 'd', value: i, timestamp: T0 + i, step: i })) });
     await store.logBatch({ run_id: run, metrics: Array.from({ length: 70 }, (_, i) => ({ key: 'e', value: i, timestamp: T0 + i, step: i })) });
-    assert.ok(store.points.bufferedPoints <= 125, `${store.points.bufferedPoints} buffered`);
+    assert.equal(store.points.bufferedPoints, 1 + 90 + 70, 'b (99) went: 161 ≤ 250 − 250/16');
     assert.equal(store.points.chunkRows(rid, keyId(store, 'b')).length, 1, 'the largest tail went');
+    assert.equal(store.points.chunkRows(rid, keyId(store, 'd')).length, 0, 'the next largest stayed');
     assert.equal(store.points.chunkRows(rid, keyId(store, 'c')).length, 0, 'the smallest stayed');
+    const buffered = store.points.bufferedPoints;
     await store.checkpoint();
-    assert.equal(store.points.bufferedPoints, 0);
-    assert.equal(store.points.chunkRows(rid, keyId(store, 'c')).length, 1);
+    assert.equal(store.points.bufferedPoints, buffered, 'a checkpoint flushes no tail');
+    assert.equal(store.points.chunkRows(rid, keyId(store, 'c')).length, 0);
+    assert.deepEqual(readdirSync(join(dir, 'points')).filter((n) => n.startsWith('tails-')).length, 1);
     for (const k of ['a', 'b', 'd', 'e']) assert.equal(store.getMetricHistory(run, k).metrics.length, k === 'a' ? 100 : k === 'b' ? 99 : k === 'd' ? 90 : 70);
   } finally {
     await store.close();
@@ -194,6 +197,103 @@ test('dropRuns removes runs’ series; compact copies live chunks, shrinks the s
     store = await open(crashed);
     assert.deepEqual(keep.map((run) => history(store, run, 'm')), want, 'after a crash mid-compaction');
     rmSync(dir, { recursive: true, force: true });
+  } finally {
+    await store.close();
+    rmSync(store.dir, { recursive: true, force: true });
+  }
+});
+
+test('with 1,000 series written together, checkpoints do not cut chunks: the chunk count follows the points, not the checkpoints', async () => {
+  const dir = temp();
+  const copy = temp();
+  // A checkpoint every ~10 batches of 1,000 points; 1,000 series (50 runs × 20 keys), 200 points each.
+  const options: Partial<TrackingStoreOptions> = { checkpointBytes: 200_000, pointOptions: { chunkPoints: 64, bufferedPoints: 100_000 } };
+  const store = await open(dir, options);
+  let reopened: TrackingStore | undefined;
+  try {
+    const runs: string[] = [];
+    for (let r = 0; r < 50; r++) runs.push((await store.createRun({})).info.run_id);
+    let checkpoints = 0;
+    const checkpoint = store.checkpoint.bind(store);
+    store.checkpoint = () => {
+      checkpoints++;
+      return checkpoint();
+    };
+    for (let step = 0; step < 200; step++) {
+      for (let r = 0; r < 50; r += 2) {
+        const metrics: MetricInput[] = [];
+        for (const rr of [r, r + 1]) for (let k = 0; k < 20; k++) metrics.push({ key: `k${k}`, value: rr * 1e6 + k * 1e3 + step, timestamp: T0 + step, step });
+        await store.logBatch({ run_id: runs[r], metrics: metrics.slice(0, 20) });
+        await store.logBatch({ run_id: runs[r + 1], metrics: metrics.slice(20) });
+      }
+    }
+    await store.checkpoint();
+    assert.ok(checkpoints >= 30, `${checkpoints} checkpoints`);
+    const points = 50 * 20 * 200;
+    const chunks = Number(store.db.get<{ n: number }>('SELECT count(*) AS n FROM metric_chunks')!.n);
+    // 200 points a series → 3 full chunks of 64 each; the rest (8) waits in the tail. A flush per checkpoint
+    // would have made ≥ 30 chunks a series.
+    assert.equal(chunks, 1000 * 3, `${chunks} chunks for ${points} points`);
+    assert.equal(store.points.bufferedPoints, 1000 * 8);
+    const want = runs.slice(0, 5).flatMap((run) => ['k0', 'k7', 'k19'].map((k) => history(store, run, k)));
+    // The folder as it is (image + tails file, an empty journal): it reopens to identical histories and counts.
+    cpSync(dir, copy, { recursive: true });
+    reopened = await open(copy, options);
+    assert.equal(reopened.points.bufferedPoints, 1000 * 8, 'the tails came back from the tails file');
+    assert.deepEqual(runs.slice(0, 5).flatMap((run) => ['k0', 'k7', 'k19'].map((k) => history(reopened!, run, k))), want);
+    assert.equal(count(reopened, runs[3], 'k7'), 200);
+    // Dedupe still sees the reloaded tails: the last points again are not new.
+    await reopened.logBatch({ run_id: runs[3], metrics: [{ key: 'k7', value: 3 * 1e6 + 7 * 1e3 + 199, timestamp: T0 + 199, step: 199 }] });
+    assert.equal(count(reopened, runs[3], 'k7'), 200);
+  } finally {
+    await reopened?.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(copy, { recursive: true, force: true });
+  }
+});
+
+test('the tails file: only the latest survives a checkpoint, a damaged or missing one refuses to open, dropped runs leave it', async () => {
+  const dir = temp();
+  let store = await open(dir);
+  try {
+    const a = (await store.createRun({})).info.run_id;
+    const b = (await store.createRun({})).info.run_id;
+    const tailsFiles = (): string[] => readdirSync(join(store.dir, 'points')).filter((n) => n.startsWith('tails-'));
+    for (let i = 0; i < 3; i++) {
+      await store.logBatch({ run_id: a, metrics: [{ key: 'm', value: NaN, timestamp: T0 + i, step: i }, { key: 'n', value: -Infinity, timestamp: T0 - i, step: -i }] });
+      await store.logBatch({ run_id: b, metrics: [{ key: 'm', value: i / 3, timestamp: T0 + i, step: 2 ** 60 + i }] });
+      await store.checkpoint();
+      assert.equal(tailsFiles().length, 1, 'older tails files are deleted');
+    }
+    const want = [history(store, a, 'm'), history(store, a, 'n'), history(store, b, 'm')];
+    await store.close();
+    store = await open(dir);
+    assert.deepEqual([history(store, a, 'm'), history(store, a, 'n'), history(store, b, 'm')], want);
+    await store.close();
+
+    const [name] = tailsFiles();
+    const damaged = temp();
+    cpSync(dir, damaged, { recursive: true });
+    const path = join(damaged, 'points', name);
+    const bytes = readFileSync(path);
+    bytes[bytes.length >> 1] ^= 0x40;
+    writeFileSync(path, bytes);
+    await assert.rejects(open(damaged), /tails-\d+\.bin is damaged/);
+    rmSync(path);
+    await assert.rejects(open(damaged), /tails-\d+\.bin is missing/);
+    rmSync(damaged, { recursive: true, force: true });
+    // A tails file no image names (a checkpoint that never wrote its image) is deleted on open.
+    writeFileSync(join(dir, 'points', 'tails-999.bin'), Buffer.alloc(10));
+
+    store = await open(dir);
+    assert.ok(!existsSync(join(dir, 'points', 'tails-999.bin')));
+    store.points.dropRuns([internalId(store, a)]);
+    await store.checkpoint();
+    await store.close();
+    store = await open(dir);
+    assert.equal(store.points.bufferedPoints, 3, 'only run b’s tail is left');
+    assert.equal(history(store, b, 'm'), want[2]);
   } finally {
     await store.close();
     rmSync(store.dir, { recursive: true, force: true });
