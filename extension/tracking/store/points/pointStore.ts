@@ -473,18 +473,21 @@ export class PointStore {
     let total = 0;
     for (const p of parts) total += p.step.length;
     const [step, timestamp, value] = into && into[0].length >= total ? into : [0, 1, 2].map(() => new Float64Array(total));
+    // Every part is sorted (chunks are written sorted, the tail is sorted above): the range is one slice of each,
+    // copied whole, and the answer is sorted unless two neighbouring parts overlap.
     let n = 0;
     let sorted = true;
+    let last = -1;
     for (const p of parts) {
-      for (let i = 0; i < p.step.length; i++) {
-        const s = p.step[i];
-        if (s < lo || s > hi) continue;
-        step[n] = s;
-        timestamp[n] = p.timestamp[i];
-        value[n] = p.value[i];
-        if (sorted && n > 0 && comparePoints(step[n - 1], timestamp[n - 1], value[n - 1], s, timestamp[n], value[n]) > 0) sorted = false;
-        n++;
-      }
+      const from = lo === -Infinity ? 0 : firstStepAtLeast(p.step, lo);
+      const to = hi === Infinity ? p.step.length : firstStepAtLeast(p.step, hi, true);
+      if (from >= to) continue;
+      if (sorted && last >= 0 && comparePoints(step[last], timestamp[last], value[last], p.step[from], p.timestamp[from], p.value[from]) > 0) sorted = false;
+      step.set(p.step.subarray(from, to), n);
+      timestamp.set(p.timestamp.subarray(from, to), n);
+      value.set(p.value.subarray(from, to), n);
+      n += to - from;
+      last = n - 1;
     }
     const out = { step: step.subarray(0, n), timestamp: timestamp.subarray(0, n), value: value.subarray(0, n) };
     if (sorted) return out;
@@ -583,6 +586,18 @@ function sortOrder(p: ChunkPoints): Uint32Array {
 }
 
 /** The points in stored order, in new arrays. */
+/** The first index whose step is ≥ `bound` (> `bound` when `after`), in steps sorted ascending. */
+function firstStepAtLeast(steps: Float64Array, bound: number, after = false): number {
+  let a = 0;
+  let b = steps.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (steps[mid] < bound || (after && steps[mid] === bound)) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
 function sortedCopy(p: ChunkPoints): ChunkPoints {
   const n = p.step.length;
   let sorted = true;
