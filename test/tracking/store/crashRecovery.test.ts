@@ -108,29 +108,11 @@ test('SIGKILL again and again while checkpoints write pages in place: every ackn
     let nextBatch = 0;
     let pagesFilesSeen = 0;
     for (let round = 0; round < 4; round++) {
-      let stop = false;
-      const current = server;
-      const ackedBefore = acknowledged.length;
-      const writer = async (): Promise<void> => {
-        while (!stop) {
-          const b = nextBatch++;
-          const metrics = Array.from({ length: 500 }, (_, i) => ({ key: `k${b % 3}`, value: b * 1000 + i, timestamp: 1_700_000_000_000 + b, step: b * 1000 + i }));
-          try {
-            const r = await post(current, 'runs/log-batch', { run_id: runId, metrics, params: [{ key: `p${b}`, value: String(b) }] });
-            if (r.status === 200) acknowledged.push(b);
-            else throw new Error(`unexpected ${r.status}: ${r.text}`);
-          } catch (err) {
-            if (!stop) throw err;
-            return;
-          }
-        }
-      };
-      const writers = Array.from({ length: 4 }, () => writer());
-      while (acknowledged.length < ackedBefore + 60) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, Math.random() * 300));
-      stop = true;
-      await current.kill9();
-      await Promise.allSettled(writers);
+      await writeUntilKilled(server, acknowledged, 60, () => {
+        const b = nextBatch++;
+        const metrics = Array.from({ length: 500 }, (_, i) => ({ key: `k${b % 3}`, value: b * 1000 + i, timestamp: 1_700_000_000_000 + b, step: b * 1000 + i }));
+        return { batch: b, body: { run_id: runId, metrics, params: [{ key: `p${b}`, value: String(b) }] } };
+      });
       if (existsSync(join(storeDir, 'tracking.db.pages'))) pagesFilesSeen++;
 
       server = await startCliServer({ storeDir, token, args });
@@ -174,29 +156,11 @@ test('SIGKILL while 100 series are written together: the tails file each checkpo
     let nextBatch = 0;
     let tailsFilesSeen = 0;
     for (let round = 0; round < 3; round++) {
-      let stop = false;
-      const current = server;
-      const ackedBefore = acknowledged.length;
-      const writer = async (): Promise<void> => {
-        while (!stop) {
-          const b = nextBatch++;
-          const metrics = Array.from({ length: KEYS * 2 }, (_, i) => ({ key: `k${i % KEYS}`, value: b * 10 + (i >= KEYS ? 1 : 0), timestamp: 1_700_000_000_000 + b, step: b * 10 + (i >= KEYS ? 1 : 0) }));
-          try {
-            const r = await post(current, 'runs/log-batch', { run_id: runId, metrics });
-            if (r.status === 200) acknowledged.push(b);
-            else throw new Error(`unexpected ${r.status}: ${r.text}`);
-          } catch (err) {
-            if (!stop) throw err;
-            return;
-          }
-        }
-      };
-      const writers = Array.from({ length: 4 }, () => writer());
-      while (acknowledged.length < ackedBefore + 150) await new Promise((r) => setTimeout(r, 10));
-      await new Promise((r) => setTimeout(r, Math.random() * 300));
-      stop = true;
-      await current.kill9();
-      await Promise.allSettled(writers);
+      await writeUntilKilled(server, acknowledged, 150, () => {
+        const b = nextBatch++;
+        const metrics = Array.from({ length: KEYS * 2 }, (_, i) => ({ key: `k${i % KEYS}`, value: b * 10 + (i >= KEYS ? 1 : 0), timestamp: 1_700_000_000_000 + b, step: b * 10 + (i >= KEYS ? 1 : 0) }));
+        return { batch: b, body: { run_id: runId, metrics } };
+      });
       if (readdirSync(join(storeDir, 'points')).some((n) => n.startsWith('tails-'))) tailsFilesSeen++;
 
       server = await startCliServer({ storeDir, token, args });
@@ -221,3 +185,31 @@ test('SIGKILL while 100 series are written together: the tails file each checkpo
     for (const s of servers.reverse()) await s.stop();
   }
 });
+
+/**
+ * Four writers post log-batch bodies to `server` until at least `minAcks` more batches are acknowledged, then, at
+ * a random moment within 300 ms, the server is killed with SIGKILL; acknowledged batch numbers land in `acknowledged`.
+ */
+async function writeUntilKilled(server: CliServer, acknowledged: number[], minAcks: number, next: () => { batch: number; body: object }): Promise<void> {
+  let stop = false;
+  const ackedBefore = acknowledged.length;
+  const writer = async (): Promise<void> => {
+    while (!stop) {
+      const { batch, body } = next();
+      try {
+        const r = await post(server, 'runs/log-batch', body);
+        if (r.status === 200) acknowledged.push(batch);
+        else throw new Error(`unexpected ${r.status}: ${r.text}`);
+      } catch (err) {
+        if (!stop) throw err;
+        return;
+      }
+    }
+  };
+  const writers = Array.from({ length: 4 }, () => writer());
+  while (acknowledged.length < ackedBefore + minAcks) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, Math.random() * 300));
+  stop = true;
+  await server.kill9();
+  await Promise.allSettled(writers);
+}
