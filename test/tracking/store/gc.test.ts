@@ -109,7 +109,7 @@ test('gc through the route: deleted runs and experiments go with histories and a
     s = await startCliServer({ storeDir });
     const before = await snapshot(s, f);
     const dbBefore = statSync(join(storeDir, 'tracking.db')).size;
-    const pointsBefore = segmentBytes(storeDir);
+    const pointsBefore = pointBytes(storeDir);
 
     const dry = await post<GcResponse>(s, 'gc', { dry_run: true }, '/api/2.0/mlflow-workbench/');
     assert.equal(dry.dry_run, true);
@@ -127,8 +127,8 @@ test('gc through the route: deleted runs and experiments go with histories and a
 
     // 10 runs of 12 were removed (4 of 8 kept, plus the deleted experiment's 2): their points' bytes go, and the
     // image (a fixed page per table at this size, the points live outside it) does not grow.
-    const pointsAfter = segmentBytes(storeDir);
-    assert.ok(pointsAfter < pointsBefore * 0.6, `point segments ${pointsBefore} → ${pointsAfter} bytes`);
+    const pointsAfter = pointBytes(storeDir);
+    assert.ok(pointsBefore > 0 && pointsAfter < pointsBefore * 0.6, `point files ${pointsBefore} → ${pointsAfter} bytes`);
     const dbAfter = statSync(join(storeDir, 'tracking.db')).size;
     assert.ok(dbAfter <= dbBefore, `tracking.db ${dbBefore} → ${dbAfter} bytes`);
     await assertGone(s, f);
@@ -308,9 +308,9 @@ test("a purged experiment takes its logged models, traces, datasets and tags alo
   }
 });
 
-/** The metric points' segment files: what gc must shrink with the histories it removes. */
-function segmentBytes(storeDir: string): number {
+/** The metric points' files (segments and the tails file): what gc must shrink with the histories it removes. */
+function pointBytes(storeDir: string): number {
   const points = join(storeDir, 'points');
-  const segments = existsSync(points) ? readdirSync(points).filter((f) => f.endsWith('.seg')) : [];
-  return segments.reduce((n, f) => n + statSync(join(points, f)).size, 0);
+  const files = existsSync(points) ? readdirSync(points) : [];
+  return files.reduce((n, f) => n + statSync(join(points, f)).size, 0);
 }
