@@ -90,10 +90,13 @@ const samePoint = (s1: number, t1: number, v1: number, s2: number, t2: number, v
   s1 === s2 && t1 === t2 && (v1 === v2 || (Number.isNaN(v1) && Number.isNaN(v2)));
 
 /** A growable set of points in three columns. */
+// Series start without memory of their own: a store of 10,000 runs opens tens of thousands of series at once.
+const NO_POINTS = new Float64Array(0);
+
 class Points {
-  step: Float64Array = new Float64Array(16);
-  timestamp: Float64Array = new Float64Array(16);
-  value: Float64Array = new Float64Array(16);
+  step: Float64Array = NO_POINTS;
+  timestamp: Float64Array = NO_POINTS;
+  value: Float64Array = NO_POINTS;
   n = 0;
   /** Tails-file records of points [0, recorded), encoded by earlier checkpoints (points below n never change). */
   records: Uint8Array[] = [];
@@ -102,7 +105,7 @@ class Points {
   push(s: number, t: number, v: number): void {
     if (this.n === this.step.length) {
       const grow = (c: Float64Array): Float64Array => {
-        const bigger = new Float64Array(c.length * 2);
+        const bigger = new Float64Array(Math.max(16, c.length * 2));
         bigger.set(c);
         return bigger;
       };
@@ -184,18 +187,43 @@ export class PointStore {
     this.nextTails = Math.max(0, ...numbers) + 1;
     const named = this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_TAILS])?.value;
     if (named) {
-      for (const t of readTailsFile(this.segments.dir, named)) this.loadTail(t);
+      const tails = readTailsFile(this.segments.dir, named);
+      // One pass over the index for every series' flushed top, not two queries per series.
+      const tops = new Map<string, { maxStep: number; maxTs: number; seq: number }>();
+      for (const [runId, keyId, seq, maxStep, maxTs] of this.db.rows(
+        'SELECT run_id, key_id, seq, max_step, max_step_ts FROM metric_chunks',
+      ) as number[][]) {
+        const id = `${runId}:${keyId}`;
+        const top = tops.get(id);
+        if (!top) tops.set(id, { maxStep, maxTs, seq: Math.max(seq, 0) });
+        else {
+          top.seq = Math.max(top.seq, seq);
+          if (maxStep > top.maxStep || (maxStep === top.maxStep && maxTs > top.maxTs)) {
+            top.maxStep = maxStep;
+            top.maxTs = maxTs;
+          }
+        }
+      }
+      for (const t of tails) this.loadTail(t, tops.get(`${t.runId}:${t.keyId}`) ?? null);
     }
     // Files the image does not name: older ones, or one whose checkpoint never wrote its image.
     for (const n of numbers) if (tailsFileName(n) !== named) unlinkTailsFile(this.segments.dir, n);
   }
 
   /** A series' tail as a checkpoint left it. */
-  private loadTail(t: SeriesTail): void {
-    const s = this.seriesOf(t.runId, t.keyId);
+  private loadTail(t: SeriesTail, top: { maxStep: number; maxTs: number; seq: number } | null): void {
+    const s = this.seriesOf(t.runId, t.keyId, top);
     const { step, timestamp, value } = t.points;
+    // The decoded columns are the tail's own (decodeChunk allocates them): adopted, not copied point by point.
+    const adopt = s.tail.n === 0;
+    if (adopt) {
+      s.tail.step = step;
+      s.tail.timestamp = timestamp;
+      s.tail.value = value;
+      s.tail.n = step.length;
+    }
     for (let i = 0; i < step.length; i++) {
-      s.tail.push(step[i], timestamp[i], value[i]);
+      if (!adopt) s.tail.push(step[i], timestamp[i], value[i]);
       if (step[i] > s.maxStep || (step[i] === s.maxStep && timestamp[i] > s.maxTs)) {
         s.maxStep = step[i];
         s.maxTs = timestamp[i];
@@ -208,15 +236,21 @@ export class PointStore {
 
   // ---- ingest -------------------------------------------------------------------------------------
 
-  private seriesOf(runId: number, keyId: number): Series {
+  /** `known`: the series' flushed top read in bulk (null: it has no chunk); otherwise it is looked up. */
+  private seriesOf(runId: number, keyId: number, known?: { maxStep: number; maxTs: number; seq: number } | null): Series {
     let byKey = this.series.get(runId);
     if (!byKey) this.series.set(runId, (byKey = new Map()));
     let s = byKey.get(keyId);
     if (s) return s;
-    const top = this.db.rows('SELECT max_step, max_step_ts FROM metric_chunks WHERE run_id = ? AND key_id = ? ORDER BY max_step DESC, max_step_ts DESC LIMIT 1', [runId, keyId])[0] as number[] | undefined;
-    const seq = (this.db.rows('SELECT max(seq) FROM metric_chunks WHERE run_id = ? AND key_id = ?', [runId, keyId])[0]?.[0] as number | null) ?? -1;
-    const maxStep = top ? top[0] : -Infinity;
-    const maxTs = top ? top[1] : -Infinity;
+    let maxStep = -Infinity;
+    let maxTs = -Infinity;
+    let seq = -1;
+    if (known) ({ maxStep, maxTs, seq } = known);
+    else if (known === undefined) {
+      const top = this.db.rows('SELECT max_step, max_step_ts FROM metric_chunks WHERE run_id = ? AND key_id = ? ORDER BY max_step DESC, max_step_ts DESC LIMIT 1', [runId, keyId])[0] as number[] | undefined;
+      seq = (this.db.rows('SELECT max(seq) FROM metric_chunks WHERE run_id = ? AND key_id = ?', [runId, keyId])[0]?.[0] as number | null) ?? -1;
+      if (top) [maxStep, maxTs] = top;
+    }
     s = {
       runId, keyId, tail: new Points(), staged: new Points(),
       maxStep, maxTs, stagedMaxStep: maxStep, stagedMaxTs: maxTs, flushedMaxStep: maxStep,
