@@ -89,6 +89,19 @@ export function comparePoints(s1: number, t1: number, v1: number, s2: number, t2
 const samePoint = (s1: number, t1: number, v1: number, s2: number, t2: number, v2: number): boolean =>
   s1 === s2 && t1 === t2 && (v1 === v2 || (Number.isNaN(v1) && Number.isNaN(v2)));
 
+/** What a series' flushed chunks say about it: their greatest (step, timestamp) and their last seq. */
+interface ChunkTop {
+  maxStep: number;
+  maxTs: number;
+  seq: number;
+}
+
+function foldChunkTop(top: ChunkTop | undefined, seq: number, maxStep: number, maxTs: number): ChunkTop {
+  if (!top) return { maxStep, maxTs, seq };
+  const greater = maxStep > top.maxStep || (maxStep === top.maxStep && maxTs > top.maxTs);
+  return { maxStep: greater ? maxStep : top.maxStep, maxTs: greater ? maxTs : top.maxTs, seq: Math.max(top.seq, seq) };
+}
+
 /** A growable set of points in three columns. */
 // Series start without memory of their own: a store of 10,000 runs opens tens of thousands of series at once.
 const NO_POINTS = new Float64Array(0);
@@ -188,21 +201,11 @@ export class PointStore {
     const named = this.db.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', [META_TAILS])?.value;
     if (named) {
       const tails = readTailsFile(this.segments.dir, named);
-      // One pass over the index for every series' flushed top, not two queries per series.
-      const tops = new Map<string, { maxStep: number; maxTs: number; seq: number }>();
-      for (const [runId, keyId, seq, maxStep, maxTs] of this.db.rows(
-        'SELECT run_id, key_id, seq, max_step, max_step_ts FROM metric_chunks',
-      ) as number[][]) {
+      // One pass over the index for every series' flushed top, not a query per series.
+      const tops = new Map<string, ChunkTop>();
+      for (const [runId, keyId, seq, maxStep, maxTs] of this.db.rows('SELECT run_id, key_id, seq, max_step, max_step_ts FROM metric_chunks') as number[][]) {
         const id = `${runId}:${keyId}`;
-        const top = tops.get(id);
-        if (!top) tops.set(id, { maxStep, maxTs, seq: Math.max(seq, 0) });
-        else {
-          top.seq = Math.max(top.seq, seq);
-          if (maxStep > top.maxStep || (maxStep === top.maxStep && maxTs > top.maxTs)) {
-            top.maxStep = maxStep;
-            top.maxTs = maxTs;
-          }
-        }
+        tops.set(id, foldChunkTop(tops.get(id), seq, maxStep, maxTs));
       }
       for (const t of tails) this.loadTail(t, tops.get(`${t.runId}:${t.keyId}`) ?? null);
     }
@@ -211,7 +214,7 @@ export class PointStore {
   }
 
   /** A series' tail as a checkpoint left it. */
-  private loadTail(t: SeriesTail, top: { maxStep: number; maxTs: number; seq: number } | null): void {
+  private loadTail(t: SeriesTail, top: ChunkTop | null): void {
     const s = this.seriesOf(t.runId, t.keyId, top);
     const { step, timestamp, value } = t.points;
     // The decoded columns are the tail's own (decodeChunk allocates them): adopted, not copied point by point.
@@ -237,20 +240,18 @@ export class PointStore {
   // ---- ingest -------------------------------------------------------------------------------------
 
   /** `known`: the series' flushed top read in bulk (null: it has no chunk); otherwise it is looked up. */
-  private seriesOf(runId: number, keyId: number, known?: { maxStep: number; maxTs: number; seq: number } | null): Series {
+  private seriesOf(runId: number, keyId: number, known?: ChunkTop | null): Series {
     let byKey = this.series.get(runId);
     if (!byKey) this.series.set(runId, (byKey = new Map()));
     let s = byKey.get(keyId);
     if (s) return s;
-    let maxStep = -Infinity;
-    let maxTs = -Infinity;
-    let seq = -1;
-    if (known) ({ maxStep, maxTs, seq } = known);
-    else if (known === undefined) {
-      const top = this.db.rows('SELECT max_step, max_step_ts FROM metric_chunks WHERE run_id = ? AND key_id = ? ORDER BY max_step DESC, max_step_ts DESC LIMIT 1', [runId, keyId])[0] as number[] | undefined;
-      seq = (this.db.rows('SELECT max(seq) FROM metric_chunks WHERE run_id = ? AND key_id = ?', [runId, keyId])[0]?.[0] as number | null) ?? -1;
-      if (top) [maxStep, maxTs] = top;
+    let top = known ?? undefined;
+    if (known === undefined) {
+      for (const [seq, step, ts] of this.db.rows('SELECT seq, max_step, max_step_ts FROM metric_chunks WHERE run_id = ? AND key_id = ?', [runId, keyId]) as number[][]) {
+        top = foldChunkTop(top, seq, step, ts);
+      }
     }
+    const { maxStep, maxTs, seq } = top ?? { maxStep: -Infinity, maxTs: -Infinity, seq: -1 };
     s = {
       runId, keyId, tail: new Points(), staged: new Points(),
       maxStep, maxTs, stagedMaxStep: maxStep, stagedMaxTs: maxTs, flushedMaxStep: maxStep,
